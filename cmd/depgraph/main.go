@@ -1,0 +1,14 @@
+// Command depgraph maps and analyses fourth-party risk. See doc.go.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/depgraph/depgraph/internal/cli"
+	"github.com/depgraph/depgraph/internal/iostreams"
+)
+
+func main() {
+	os.Exit(cli.Main(context.Background(), os.Args[1:], iostreams.System()))
+}

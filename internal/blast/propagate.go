@@ -1,0 +1,283 @@
+package blast
+
+import (
+	"slices"
+
+	"github.com/depgraph/depgraph/internal/graph"
+)
+
+// Network is what the propagation needs of a dependency graph.
+// *graph.Graph implements it.
+type Network interface {
+	Len() int
+	Requirements(i int32) []graph.Requirement
+	Members(r graph.Requirement) []int32
+	Dependencies(i int32) []int32
+	Dependents(i int32) []int32
+}
+
+// Epsilon is the smallest impairment reported; smaller values are noise
+// from weighted cycles.
+const Epsilon = 1e-9
+
+// convergence and maxRounds bound the fixed-point iteration in a cycle.
+const (
+	convergence = 1e-12
+	maxRounds   = 10000
+)
+
+// Propagation holds the impairment of every node after a failure.
+type Propagation struct {
+	// Impairment is indexed by node ID; 0 for unaffected nodes.
+	Impairment []float64
+	// Hops is the length of the explaining path, -1 for unaffected nodes
+	// and 0 for the failed ones.
+	Hops []int32
+	// Via is the dependency that explains each affected node, -1 for the
+	// failed and unaffected nodes.
+	Via []int32
+	// Order lists the affected nodes (impairment > Epsilon, failed
+	// included) in ascending ID order.
+	Order []int32
+}
+
+// Propagate computes the impairments that follow from failing the given
+// nodes (see the package doc for the semantics).
+func Propagate(net Network, failed []int32) *Propagation {
+	n := net.Len()
+	p := &Propagation{
+		Impairment: make([]float64, n),
+		Hops:       make([]int32, n),
+		Via:        make([]int32, n),
+	}
+	isFailed := make([]bool, n)
+	for _, f := range failed {
+		isFailed[f] = true
+	}
+	// Candidates: everything downstream of a failed node.
+	inC := make([]bool, n)
+	var cand []int32
+	for _, f := range failed {
+		if !inC[f] {
+			inC[f] = true
+			cand = append(cand, f)
+		}
+	}
+	for k := 0; k < len(cand); k++ {
+		for _, d := range net.Dependents(cand[k]) {
+			if !inC[d] {
+				inC[d] = true
+				cand = append(cand, d)
+			}
+		}
+	}
+	ev := evaluator{net: net, imp: p.Impairment, failed: isFailed}
+	forEachSCC(net, cand, inC, func(scc []int32) {
+		if len(scc) == 1 {
+			ev.imp[scc[0]] = ev.eval(scc[0])
+			return
+		}
+		for round := 0; round < maxRounds; round++ {
+			delta := 0.0
+			for _, u := range scc {
+				v := ev.eval(u)
+				delta = max(delta, v-ev.imp[u])
+				ev.imp[u] = v
+			}
+			if delta <= convergence {
+				break
+			}
+		}
+	})
+	p.explain(net, ev, failed)
+	return p
+}
+
+// evaluator computes one node's impairment from its dependencies'.
+type evaluator struct {
+	net     Network
+	imp     []float64
+	failed  []bool
+	scratch []float64
+}
+
+func (e *evaluator) eval(u int32) float64 {
+	if e.failed[u] {
+		return 1
+	}
+	keep := 1.0
+	for _, r := range e.net.Requirements(u) {
+		if x := e.requirement(r); x > 0 {
+			keep *= 1 - r.Impact*x
+		}
+	}
+	return 1 - keep
+}
+
+// requirement returns a requirement's impairment: its target's, or the
+// Min-th smallest of a group's members'.
+func (e *evaluator) requirement(r graph.Requirement) float64 {
+	ms := e.net.Members(r)
+	if !r.Group {
+		return e.imp[ms[0]]
+	}
+	e.scratch = e.scratch[:0]
+	for _, m := range ms {
+		e.scratch = append(e.scratch, e.imp[m])
+	}
+	slices.Sort(e.scratch)
+	return e.scratch[r.Min-1]
+}
+
+// contribution returns how much dependency v costs u: the largest loss of
+// any requirement of u that names v, counting a group only when the group
+// itself is impaired and v is among its impaired members.
+func (e *evaluator) contribution(u, v int32) float64 {
+	best := 0.0
+	for _, r := range e.net.Requirements(u) {
+		if !slices.Contains(e.net.Members(r), v) {
+			continue
+		}
+		x := e.imp[v]
+		if r.Group {
+			x = min(x, e.requirement(r))
+		}
+		best = max(best, r.Impact*x)
+	}
+	return best
+}
+
+// explain assigns hops and the explaining dependency by a breadth-first
+// search from the failed nodes along contributing edges.
+func (p *Propagation) explain(net Network, ev evaluator, failed []int32) {
+	for i := range p.Hops {
+		p.Hops[i], p.Via[i] = -1, -1
+	}
+	bestLoss := make(map[int32]float64)
+	queue := make([]int32, 0, len(failed))
+	for _, f := range failed {
+		if p.Hops[f] == -1 {
+			p.Hops[f] = 0
+			queue = append(queue, f)
+		}
+	}
+	slices.Sort(queue)
+	for k := 0; k < len(queue); k++ {
+		v := queue[k]
+		if p.Impairment[v] <= Epsilon {
+			continue
+		}
+		for _, u := range net.Dependents(v) {
+			if p.Impairment[u] <= Epsilon || (p.Hops[u] != -1 && p.Hops[u] != p.Hops[v]+1) {
+				continue
+			}
+			loss := ev.contribution(u, v)
+			if loss <= Epsilon {
+				continue
+			}
+			if p.Hops[u] == -1 {
+				p.Hops[u], p.Via[u] = p.Hops[v]+1, v
+				bestLoss[u] = loss
+				queue = append(queue, u)
+			} else if loss > bestLoss[u] || (loss == bestLoss[u] && v < p.Via[u]) {
+				p.Via[u], bestLoss[u] = v, loss
+			}
+		}
+	}
+	for i, x := range p.Impairment {
+		if x > Epsilon {
+			p.Order = append(p.Order, int32(i))
+		}
+	}
+}
+
+// Path returns the explaining path of node u, from a failed node to u; nil
+// when u is unaffected.
+func (p *Propagation) Path(u int32) []int32 {
+	if p.Hops[u] < 0 {
+		return nil
+	}
+	path := make([]int32, p.Hops[u]+1)
+	for k := len(path) - 1; k >= 0; k-- {
+		path[k] = u
+		u = p.Via[u]
+	}
+	return path
+}
+
+// forEachSCC calls fn with the strongly connected components of the
+// subgraph induced by the candidates, dependencies before dependents
+// (Tarjan's algorithm, iterative so deep chains cannot overflow the stack).
+func forEachSCC(net Network, cand []int32, inC []bool, fn func([]int32)) {
+	n := net.Len()
+	index := make([]int32, n)
+	low := make([]int32, n)
+	for i := range index {
+		index[i] = -1
+	}
+	onStack := make([]bool, n)
+	var stack []int32
+	type frame struct {
+		u    int32
+		next int
+	}
+	var call []frame
+	counter := int32(0)
+	sorted := slices.Clone(cand)
+	slices.Sort(sorted)
+	for _, root := range sorted {
+		if index[root] >= 0 {
+			continue
+		}
+		call = append(call[:0], frame{u: root})
+		index[root], low[root] = counter, counter
+		counter++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(call) > 0 {
+			top := &call[len(call)-1]
+			deps := net.Dependencies(top.u)
+			advanced := false
+			for top.next < len(deps) {
+				w := deps[top.next]
+				top.next++
+				if !inC[w] {
+					continue
+				}
+				if index[w] < 0 {
+					index[w], low[w] = counter, counter
+					counter++
+					stack = append(stack, w)
+					onStack[w] = true
+					call = append(call, frame{u: w})
+					advanced = true
+					break
+				} else if onStack[w] {
+					low[top.u] = min(low[top.u], index[w])
+				}
+			}
+			if advanced {
+				continue
+			}
+			u := top.u
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				parent := call[len(call)-1].u
+				low[parent] = min(low[parent], low[u])
+			}
+			if low[u] == index[u] {
+				k := len(stack) - 1
+				for stack[k] != u {
+					k--
+				}
+				scc := slices.Clone(stack[k:])
+				for _, w := range scc {
+					onStack[w] = false
+				}
+				stack = stack[:k]
+				slices.Sort(scc)
+				fn(scc)
+			}
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/view"
+)
+
+type renderOptions struct {
+	IO     *iostreams.IOStreams
+	Input  string
+	Format render.Format
+	Output string
+}
+
+func newRenderCmd(ios *iostreams.IOStreams, runF func(context.Context, *renderOptions) error) *cobra.Command {
+	opts := &renderOptions{IO: ios}
+	var format string
+	cmd := &cobra.Command{
+		Use:   "render [FILE]",
+		Short: "Turn saved JSON output back into text or a picture",
+		Long: `Render reads JSON that depgraph wrote earlier (from FILE or standard input)
+and writes it in another format, without the model: a blast result as text,
+a graph view (graph --format json) as DOT, SVG or PNG.`,
+		Example: `  $ depgraph blast aws/us-east-1 --json > blast.json
+  $ depgraph render blast.json
+  $ depgraph graph --format json --focus acme/support-bot | depgraph render --format svg -o bot.svg`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			if !cmd.Flags().Changed("format") {
+				if f := render.FormatFromFile(opts.Output); f != "" {
+					format = string(f)
+				}
+			}
+			f, err := render.ParseFormat(format, render.FormatText, render.FormatDOT, render.FormatSVG, render.FormatPNG)
+			if err != nil {
+				return &FlagError{Err: err}
+			}
+			opts.Format = f
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRender(cmd.Context(), opts)
+		},
+	}
+	formatFlag(cmd, &format, render.FormatText, render.FormatText, render.FormatDOT, render.FormatSVG, render.FormatPNG)
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file`")
+	return cmd
+}
+
+// savedOutput holds any of the JSON documents render understands.
+type savedOutput struct {
+	SchemaVersion int              `json:"schema_version"`
+	Failed        []string         `json:"failed"`
+	Affected      []blast.Affected `json:"affected"`
+	Summary       blast.Summary    `json:"summary"`
+	Nodes         []view.Node      `json:"nodes"`
+	Edges         []view.Edge      `json:"edges"`
+	Name          string           `json:"name"`
+	Omitted       int              `json:"omitted"`
+}
+
+func runRender(_ context.Context, opts *renderOptions) error {
+	var r io.Reader = opts.IO.In
+	name := "standard input"
+	if opts.Input != "" && opts.Input != "-" {
+		f, err := os.Open(opts.Input)
+		if err != nil {
+			return &InputError{Err: err}
+		}
+		defer f.Close()
+		r, name = f, opts.Input
+	}
+	var doc savedOutput
+	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
+	if err := dec.Decode(&doc); err != nil {
+		return &InputError{Err: fmt.Errorf("%s: not depgraph JSON: %w", name, err)}
+	}
+	switch {
+	case doc.Failed != nil:
+		if opts.Format != render.FormatText {
+			return &InputError{Err: fmt.Errorf("%s is a blast result: it renders as text; for a picture use `depgraph graph --blast`", name)}
+		}
+		res := &blast.Result{SchemaVersion: doc.SchemaVersion, Failed: doc.Failed, Affected: doc.Affected, Summary: doc.Summary}
+		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error { return render.BlastText(w, res, render.BlastTextOptions{All: true}) })
+	case doc.Nodes != nil:
+		v := &view.View{Name: doc.Name, Nodes: doc.Nodes, Edges: doc.Edges, Omitted: doc.Omitted}
+		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+			switch opts.Format {
+			case render.FormatSVG, render.FormatPNG:
+				return render.Image(w, v, opts.Format)
+			case render.FormatDOT:
+				return render.DOT(w, v)
+			}
+			return fmt.Errorf("a graph view renders as dot, svg or png, not %s", opts.Format)
+		})
+	}
+	return &InputError{Err: fmt.Errorf("%s: not a blast result or a graph view", name)}
+}

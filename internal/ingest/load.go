@@ -1,0 +1,385 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/suggest"
+)
+
+// Options says what to load.
+type Options struct {
+	// Paths are model files or directories (every *.yaml and *.yml in a
+	// directory, sorted by name). When empty, Default is loaded.
+	Paths []string
+	// Default is the model used when Paths is empty: a file name (for
+	// messages) and an fs.FS to read it from.
+	Default *FSFile
+	// CatalogDirs are searched, in order, for `include: [name]` before
+	// the built-in catalogs.
+	CatalogDirs []string
+	// Catalogs holds the built-in catalogs as NAME.yaml at its root; nil
+	// means none.
+	Catalogs fs.FS
+}
+
+// FSFile names a file inside an fs.FS.
+type FSFile struct {
+	FS   fs.FS
+	Name string
+}
+
+// Result is a loaded model and the warnings met on the way.
+type Result struct {
+	Model    *model.Model
+	Warnings []*Warning
+}
+
+// catalogDisplayDir is how embedded catalog files are named in messages.
+const catalogDisplayDir = "catalogs"
+
+// source is one file to load and how to read it.
+type source struct {
+	display string // name used in messages and model.Pos
+	key     string // identity, so each file loads once
+	origin  string // model.Node.Origin for its nodes
+	read    func() ([]byte, error)
+	dir     func(rel string) (source, bool) // resolves relative includes
+}
+
+// Load reads, checks and returns the model described by opts. On failure
+// the error is an ErrorList holding every problem found.
+func Load(opts Options) (*Result, error) {
+	l := &loader{opts: opts, loaded: map[string]bool{}}
+	var queue []source
+	if len(opts.Paths) == 0 {
+		if opts.Default == nil {
+			return nil, ErrorList{{Msg: "no model given", Hint: "pass -m FILE"}}
+		}
+		queue = append(queue, fsSource(opts.Default.FS, opts.Default.Name, opts.Default.Name, "example:"+opts.Default.Name))
+	}
+	for _, p := range opts.Paths {
+		srcs, err := diskSources(p)
+		if err != nil {
+			l.errs = append(l.errs, &Error{Pos: model.Pos{File: p}, Msg: err.Error()})
+			continue
+		}
+		queue = append(queue, srcs...)
+	}
+	for len(queue) > 0 {
+		src := queue[0]
+		queue = queue[1:]
+		if l.loaded[src.key] {
+			continue
+		}
+		l.loaded[src.key] = true
+		queue = append(queue, l.loadFile(src)...)
+	}
+	l.check()
+	if len(l.errs) > 0 {
+		return nil, l.errs.sort()
+	}
+	return &Result{Model: &l.model, Warnings: l.warnings}, nil
+}
+
+type loader struct {
+	opts     Options
+	loaded   map[string]bool
+	model    model.Model
+	catalogs []string
+	errs     ErrorList
+	warnings ErrorList
+	// catalogIDs maps ids defined by any available catalog to its name;
+	// built only when an unknown id needs a hint.
+	catalogIDs map[string]string
+}
+
+// loadFile decodes one file and returns the sources it includes.
+func (l *loader) loadFile(src source) []source {
+	data, err := src.read()
+	if err != nil {
+		l.errs = append(l.errs, &Error{Pos: model.Pos{File: src.display}, Msg: err.Error()})
+		return nil
+	}
+	rf, errs := decodeFile(src.display, src.origin, data)
+	l.errs = append(l.errs, errs...)
+	if rf == nil {
+		return nil
+	}
+	l.model.Files = append(l.model.Files, src.display)
+	l.model.Nodes = append(l.model.Nodes, rf.nodes...)
+	if rf.catalog != "" {
+		l.catalogs = append(l.catalogs, rf.catalog)
+	}
+	var next []source
+	for _, inc := range rf.includes {
+		s, ok := l.resolveInclude(src, inc)
+		if ok {
+			next = append(next, s)
+		}
+	}
+	return next
+}
+
+// isPath reports whether an include names a file rather than a catalog.
+func isPath(name string) bool {
+	return strings.ContainsAny(name, `/\`) || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// resolveInclude finds the file an include names.
+func (l *loader) resolveInclude(from source, inc rawInclude) (source, bool) {
+	if isPath(inc.name) {
+		if s, ok := from.dir(inc.name); ok {
+			return s, true
+		}
+		l.errs = append(l.errs, &Error{Pos: inc.pos, Msg: fmt.Sprintf("included file %q not found", inc.name), Hint: "paths are relative to the including file"})
+		return source{}, false
+	}
+	for _, dir := range l.opts.CatalogDirs {
+		p := filepath.Join(dir, inc.name+".yaml")
+		if _, err := os.Stat(p); err == nil {
+			s := diskSource(p)
+			s.origin = "catalog:" + inc.name
+			return s, true
+		}
+	}
+	if l.opts.Catalogs != nil {
+		if _, err := fs.Stat(l.opts.Catalogs, inc.name+".yaml"); err == nil {
+			return fsSource(l.opts.Catalogs, inc.name+".yaml", path.Join(catalogDisplayDir, inc.name+".yaml"), "catalog:"+inc.name), true
+		}
+	}
+	names := l.catalogNames()
+	hint := "no catalog has that name"
+	if c := suggest.Closest(inc.name, names); c != "" {
+		hint = "did you mean `" + c + "`?"
+	} else if len(names) > 0 {
+		hint = "`depgraph catalog list` shows the catalogs"
+	}
+	l.errs = append(l.errs, &Error{Pos: inc.pos, Msg: fmt.Sprintf("unknown catalog %q", inc.name), Hint: hint})
+	return source{}, false
+}
+
+// catalogNames lists every catalog available to includes.
+func (l *loader) catalogNames() []string {
+	var names []string
+	add := func(file string) {
+		if base, ok := strings.CutSuffix(file, ".yaml"); ok {
+			names = append(names, base)
+		}
+	}
+	for _, dir := range l.opts.CatalogDirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			add(e.Name())
+		}
+	}
+	if l.opts.Catalogs != nil {
+		entries, _ := fs.ReadDir(l.opts.Catalogs, ".")
+		for _, e := range entries {
+			add(e.Name())
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// check validates the whole model across files: unique ids and resolvable,
+// non-self dependencies.
+func (l *loader) check() {
+	slices.Sort(l.catalogs)
+	l.model.Catalogs = slices.Compact(l.catalogs)
+	index := make(map[string]*model.Node, len(l.model.Nodes))
+	for _, n := range l.model.Nodes {
+		if n.ID == "" {
+			continue
+		}
+		if first, dup := index[n.ID]; dup {
+			l.errs = append(l.errs, &Error{Pos: n.Pos, Msg: fmt.Sprintf("duplicate id %q", n.ID), Hint: "first defined at " + first.Pos.String()})
+			continue
+		}
+		index[n.ID] = n
+	}
+	var ids []string // built lazily for suggestions
+	for _, n := range l.model.Nodes {
+		for _, dep := range n.DependsOn {
+			for i, target := range dep.Targets() {
+				pos := dep.Pos
+				if dep.IsGroup() {
+					pos = dep.MemberPos[i]
+				}
+				if target == n.ID {
+					l.errs = append(l.errs, &Error{Pos: pos, Msg: fmt.Sprintf("%q depends on itself", n.ID), Hint: "remove the entry; a node's own failure is always counted"})
+					continue
+				}
+				if _, ok := index[target]; ok {
+					continue
+				}
+				if ids == nil {
+					ids = make([]string, 0, len(index))
+					for id := range index {
+						ids = append(ids, id)
+					}
+					slices.Sort(ids)
+				}
+				l.errs = append(l.errs, &Error{Pos: pos, Msg: fmt.Sprintf("unknown dependency %q", target), Hint: l.unknownHint(target, ids)})
+			}
+		}
+	}
+}
+
+// unknownHint suggests a fix for a dependency on an unknown id.
+func (l *loader) unknownHint(target string, ids []string) string {
+	if c := suggest.Suffix(target, ids); c != "" {
+		return "did you mean `" + c + "`?"
+	}
+	if cat := l.catalogDefining(target); cat != "" {
+		return fmt.Sprintf("catalog %q defines it: add `include: [%s]`", cat, cat)
+	}
+	if c := suggest.Closest(target, ids); c != "" {
+		return "did you mean `" + c + "`?"
+	}
+	return ""
+}
+
+// catalogDefining returns the catalog that defines id, decoding every
+// available catalog once on first use.
+func (l *loader) catalogDefining(id string) string {
+	if l.catalogIDs == nil {
+		l.catalogIDs = map[string]string{}
+		for _, name := range l.catalogNames() {
+			src, ok := l.catalogSource(name)
+			if !ok {
+				continue
+			}
+			data, err := src.read()
+			if err != nil {
+				continue
+			}
+			if rf, _ := decodeFile(src.display, src.origin, data); rf != nil {
+				for _, n := range rf.nodes {
+					if _, taken := l.catalogIDs[n.ID]; !taken {
+						l.catalogIDs[n.ID] = name
+					}
+				}
+			}
+		}
+	}
+	return l.catalogIDs[id]
+}
+
+func (l *loader) catalogSource(name string) (source, bool) {
+	for _, dir := range l.opts.CatalogDirs {
+		p := filepath.Join(dir, name+".yaml")
+		if _, err := os.Stat(p); err == nil {
+			return diskSource(p), true
+		}
+	}
+	if l.opts.Catalogs != nil {
+		return fsSource(l.opts.Catalogs, name+".yaml", path.Join(catalogDisplayDir, name+".yaml"), "catalog:"+name), true
+	}
+	return source{}, false
+}
+
+// diskSources expands a -m argument into files.
+func diskSources(p string) ([]source, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errors.New("no such file or directory")
+		}
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []source{diskSource(p)}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, err
+	}
+	var out []source
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			out = append(out, diskSource(filepath.Join(p, name)))
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("directory holds no *.yaml or *.yml files")
+	}
+	return out, nil
+}
+
+// diskSource reads a file from disk, refusing files over MaxFileSize.
+func diskSource(p string) source {
+	key := p
+	if abs, err := filepath.Abs(p); err == nil {
+		key = abs
+	}
+	return source{
+		display: p,
+		key:     "file:" + key,
+		origin:  p,
+		read: func() ([]byte, error) {
+			f, err := os.Open(p)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil, errors.New("no such file")
+				}
+				return nil, err
+			}
+			defer f.Close()
+			return readLimited(f)
+		},
+		dir: func(rel string) (source, bool) {
+			q := filepath.Join(filepath.Dir(p), filepath.FromSlash(rel))
+			if _, err := os.Stat(q); err != nil {
+				return source{}, false
+			}
+			return diskSource(q), true
+		},
+	}
+}
+
+// fsSource reads a file from an fs.FS (the embedded catalogs or example).
+func fsSource(fsys fs.FS, name, display, origin string) source {
+	return source{
+		display: display,
+		key:     origin + ":" + name,
+		origin:  origin,
+		read: func() ([]byte, error) {
+			f, err := fsys.Open(name)
+			if err != nil {
+				return nil, errors.New("no such file")
+			}
+			defer f.Close()
+			return readLimited(f)
+		},
+		dir: func(rel string) (source, bool) {
+			q := path.Join(path.Dir(name), rel)
+			if _, err := fs.Stat(fsys, q); err != nil {
+				return source{}, false
+			}
+			return fsSource(fsys, q, path.Join(path.Dir(display), rel), origin), true
+		},
+	}
+}
+
+// readLimited reads r, refusing more than MaxFileSize bytes.
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than the %d-byte limit", MaxFileSize)
+	}
+	return data, nil
+}

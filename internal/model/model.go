@@ -1,0 +1,197 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// SchemaVersion is the model file format version this build reads
+// (`depgraph: 1` at the top of every file).
+const SchemaVersion = 1
+
+// Pos is a position in an input file. Line and Col are 1-based; zero means
+// unknown.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats p as file:line:col, leaving out the unknown parts.
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return ""
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Kind says what a node stands for. Kinds drive the layer names in reports
+// ("region" rather than "fourth party") and the default kind of nested
+// entries.
+type Kind string
+
+// The node kinds a model may use.
+const (
+	KindService      Kind = "service"       // one of your own services
+	KindVendor       Kind = "vendor"        // a third-party company
+	KindComponent    Kind = "component"     // a part of a vendor or service (an API, a console)
+	KindProvider     Kind = "provider"      // a cloud or infrastructure provider as a whole
+	KindRegion       Kind = "region"        // a provider's region
+	KindZone         Kind = "zone"          // an availability zone inside a region
+	KindCloudService Kind = "cloud-service" // a provider's service (S3 in us-east-1, a global control plane)
+	KindUnknown      Kind = "unknown"       // a placeholder for hosting nobody has verified
+)
+
+// Kinds lists every kind in a stable order.
+var Kinds = []Kind{KindService, KindVendor, KindComponent, KindProvider, KindRegion, KindZone, KindCloudService, KindUnknown}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Infrastructure reports whether k is a provider-side kind, named as such
+// in layer reports rather than by party number.
+func (k Kind) Infrastructure() bool {
+	switch k {
+	case KindProvider, KindRegion, KindZone, KindCloudService:
+		return true
+	}
+	return false
+}
+
+// FeedTypes are the status feed formats a status block may name. They are
+// the format names of internal/feed (a test there keeps the two in step);
+// the model keeps its own copy so that loading a model does not pull in the
+// feed parsers.
+var FeedTypes = []string{"statuspage", "incidentio", "gcp", "aws-rss", "aws-events", "azure-rss", "rss", "atom", "slack", "upptime", "instatus"}
+
+// Org returns the organisation of a node id: its first path segment
+// ("aws" for "aws/us-east-1"). Layers count organisation boundaries.
+func Org(id string) string {
+	if i := strings.IndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// Confidence levels a catalog entry may carry, from ../shared/facts.
+var Confidences = []string{"high", "medium", "low", "unknown"}
+
+// Model is a loaded, validated model: the nodes of every file and every
+// included catalog.
+type Model struct {
+	// Files lists the files read, in load order (catalogs included).
+	Files []string
+	// Nodes are all nodes, in load order.
+	Nodes []*Node
+	// Catalogs names the catalogs that were included, sorted.
+	Catalogs []string
+}
+
+// Node is one node of the model.
+type Node struct {
+	// ID is the unique, path-like id, e.g. "aws/us-east-1/use1-az1".
+	ID string
+	// Kind is what the node stands for.
+	Kind Kind
+	// Name is a human name; defaults to the ID.
+	Name string
+	// Parent is the id of the node this one was nested under, "" if none.
+	Parent string
+	// DependsOn lists the node's dependencies, including the implicit one
+	// on its Parent.
+	DependsOn []Dependency
+	// Status says how the node's status feed is read; nil when it has none.
+	Status *Status
+	// Sources back the facts in the node (catalog entries must have one).
+	Sources []Source
+	// Confidence is high, medium, low or unknown ("" when not given).
+	Confidence string
+	// Unavailability is the probability that the node is down by itself
+	// (a basic event's probability); nil when unknown.
+	Unavailability *float64
+	// Tags are free labels (tier-1, pci, …).
+	Tags []string
+	// Owner is the team or person responsible.
+	Owner string
+	// Meta holds free key/value data.
+	Meta map[string]any
+	// Origin is "catalog:NAME" for catalog nodes, the file otherwise.
+	Origin string
+	// Pos is where the node was declared.
+	Pos Pos
+}
+
+// Dependency is one entry of a node's depends_on list: a single dependency
+// (ID set) or a failover group (AnyOf set).
+type Dependency struct {
+	// ID is the dependency's id for a single dependency.
+	ID string
+	// AnyOf lists a failover group's members.
+	AnyOf []string
+	// Min is how many members of a failover group must work (>= 1).
+	Min int
+	// Impact is the share of the dependent lost when this dependency (or
+	// the group) is fully down, in [0, 1]. Hard dependencies have 1.
+	Impact float64
+	// PartOf marks the implicit dependency of a nested node on its parent.
+	PartOf bool
+	// Pos is where the entry was declared.
+	Pos Pos
+	// MemberPos holds the positions of AnyOf members, index for index.
+	MemberPos []Pos
+}
+
+// IsGroup reports whether d is a failover group.
+func (d Dependency) IsGroup() bool { return len(d.AnyOf) > 0 }
+
+// Targets returns the ids d points at: the single id or the group members.
+func (d Dependency) Targets() []string {
+	if d.IsGroup() {
+		return d.AnyOf
+	}
+	return []string{d.ID}
+}
+
+// Status says how a node's status feed is read.
+type Status struct {
+	// Type is a feed format name (see internal/feed.Formats).
+	Type string
+	// URL is the feed's address or the page's base address.
+	URL string
+	// Components are the feed's component names that stand for this node.
+	Components []string
+	// Locations are the feed's regions or zones that stand for this node.
+	Locations []string
+	// Maintenance is the impairment given to the node while under planned
+	// maintenance; nil means the default.
+	Maintenance *float64
+	// Pos is where the block was declared.
+	Pos Pos
+}
+
+// Source is where a fact came from.
+type Source struct {
+	// URL is the address (or repo:path) of the source.
+	URL string
+	// AsOf is the date the source was read, YYYY-MM-DD.
+	AsOf string
+	// Note says what the source shows.
+	Note string
+	// Pos is where the source was declared.
+	Pos Pos
+}
+
+// Index maps ids to nodes.
+func (m *Model) Index() map[string]*Node {
+	idx := make(map[string]*Node, len(m.Nodes))
+	for _, n := range m.Nodes {
+		idx[n.ID] = n
+	}
+	return idx
+}

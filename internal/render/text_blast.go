@@ -1,0 +1,154 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/depgraph/depgraph/internal/blast"
+)
+
+// layerOrder sorts layers for people: your services first, then the
+// parties outward, infrastructure last.
+func layerOrder(layer string, party int) int {
+	switch layer {
+	case "own":
+		return 0
+	case "provider":
+		return 1000
+	case "region":
+		return 1001
+	case "zone":
+		return 1002
+	case "cloud-service":
+		return 1003
+	case "unused":
+		return 2000
+	}
+	return party
+}
+
+// layerTitle is a layer's section heading.
+func layerTitle(layer string) string {
+	switch layer {
+	case "own":
+		return "Your services and components"
+	case "unused":
+		return "Not used by your services"
+	case "cloud-service":
+		return "Cloud services"
+	}
+	t := strings.ReplaceAll(layer, "-", " ")
+	t = strings.ToUpper(t[:1]) + t[1:]
+	if strings.HasSuffix(t, "party") {
+		return strings.TrimSuffix(t, "y") + "ies"
+	}
+	return t + "s"
+}
+
+// BlastTextOptions tunes BlastText.
+type BlastTextOptions struct {
+	// All lists the nodes none of your services uses too; by default they
+	// are only counted.
+	All bool
+}
+
+// BlastText writes a blast result for people: a one-line summary, then the
+// affected nodes layer by layer with their state, impairment and the chain
+// that explains them ("checkout ← stripe/api ← aws/us-east-1").
+func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
+	ew := &errWriter{w: w}
+	ew.printf("Failing %s:\n", strings.Join(r.Failed, ", "))
+	s := r.Summary
+	switch {
+	case len(r.Affected) == 0:
+		ew.printf("  nothing else is affected.\n")
+		return ew.err
+	default:
+		ew.printf("  %d of your services down, %d degraded; %d nodes down and %d degraded in all.\n",
+			len(s.ServicesDown), len(s.ServicesDegraded), s.Down, s.Degraded)
+	}
+	groups := map[string][]blast.Affected{}
+	var layers []string
+	order := map[string]int{}
+	unused := 0
+	for _, a := range r.Affected {
+		if a.Layer == "unused" && !opts.All {
+			unused++
+			continue
+		}
+		if _, ok := groups[a.Layer]; !ok {
+			layers = append(layers, a.Layer)
+			order[a.Layer] = layerOrder(a.Layer, a.Party)
+		}
+		groups[a.Layer] = append(groups[a.Layer], a)
+	}
+	slices.SortFunc(layers, func(a, b string) int {
+		if order[a] != order[b] {
+			return order[a] - order[b]
+		}
+		return strings.Compare(a, b)
+	})
+	for _, layer := range layers {
+		ew.printf("\n%s\n", layerTitle(layer))
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		items := slices.Clone(groups[layer])
+		slices.SortFunc(items, func(a, b blast.Affected) int {
+			if a.State != b.State { // down before degraded
+				return strings.Compare(b.State, a.State)
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		for _, a := range items {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.State, percent(a.Impairment), chain(a.Path))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if unused > 0 {
+		ew.printf("\n(%d more affected nodes are used by none of your services; --all lists them)\n", unused)
+	}
+	return ew.err
+}
+
+// percent formats an impairment as a share lost.
+func percent(x float64) string {
+	if x >= 1 {
+		return "100%"
+	}
+	p := x * 100
+	if p < 1 {
+		return fmt.Sprintf("%.1f%%", p)
+	}
+	return fmt.Sprintf("%.0f%%", p)
+}
+
+// chain formats a path from a failed node to an affected one the way a
+// reader follows blame: affected ← … ← failed.
+func chain(path []string) string {
+	parts := slices.Clone(path)
+	slices.Reverse(parts)
+	return strings.Join(parts, " ← ")
+}
+
+// errWriter remembers the first write error so printing code stays flat.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	fmt.Fprintf(e, format, args...)
+}
