@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/depgraph/depgraph/internal/cli"
+	"github.com/depgraph/depgraph/internal/iostreams"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"depgraph": func() { os.Exit(cli.Main(context.Background(), os.Args[1:], iostreams.System())) },
+	})
+}
+
+// TestScripts runs the CLI end to end: testdata/script/*.txtar.
+// Regenerate expected output with UPDATE_SCRIPTS=1.
+func TestScripts(t *testing.T) {
+	// go-graphviz caches its compiled WebAssembly under TMPDIR; share one
+	// directory across scripts so each call does not compile it afresh.
+	shared := t.TempDir()
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("TMPDIR", shared)
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "shareddata" {
+				_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "data"))
+				return err == nil, nil
+			}
+			return false, nil
+		},
+	})
+}
