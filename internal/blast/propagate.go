@@ -12,8 +12,12 @@ type Network interface {
 	Len() int
 	Requirements(i int32) []graph.Requirement
 	Members(r graph.Requirement) []int32
-	Dependencies(i int32) []int32
 	Dependents(i int32) []int32
+	// Order lists every node, dependencies before dependents, with the
+	// members of a cycle next to each other; Component names each node's
+	// strongly connected component.
+	Order() []int32
+	Component(i int32) int32
 }
 
 // Epsilon is the smallest impairment reported; smaller values are noise
@@ -56,7 +60,7 @@ func Propagate(net Network, failed []int32) *Propagation {
 	}
 	// Candidates: everything downstream of a failed node.
 	inC := make([]bool, n)
-	var cand []int32
+	cand := make([]int32, 0, 64)
 	for _, f := range failed {
 		if !inC[f] {
 			inC[f] = true
@@ -72,23 +76,24 @@ func Propagate(net Network, failed []int32) *Propagation {
 		}
 	}
 	ev := evaluator{net: net, imp: p.Impairment, failed: isFailed}
-	forEachSCC(net, cand, inC, func(scc []int32) {
-		if len(scc) == 1 {
-			ev.imp[scc[0]] = ev.eval(scc[0])
-			return
+	// Walk the graph's fixed order, evaluating the candidates; a cycle's
+	// members come together and are iterated to their fixed point.
+	order := net.Order()
+	for k := 0; k < len(order); {
+		u := order[k]
+		end := k + 1
+		for end < len(order) && net.Component(order[end]) == net.Component(u) {
+			end++
 		}
-		for round := 0; round < maxRounds; round++ {
-			delta := 0.0
-			for _, u := range scc {
-				v := ev.eval(u)
-				delta = max(delta, v-ev.imp[u])
-				ev.imp[u] = v
+		if end-k == 1 {
+			if inC[u] {
+				ev.imp[u] = ev.eval(u)
 			}
-			if delta <= convergence {
-				break
-			}
+		} else {
+			ev.fixpoint(order[k:end], inC)
 		}
-	})
+		k = end
+	}
 	p.explain(net, ev, failed)
 	return p
 }
@@ -99,6 +104,25 @@ type evaluator struct {
 	imp     []float64
 	failed  []bool
 	scratch []float64
+}
+
+// fixpoint iterates a cycle's candidate members from their current values
+// (0) up to the least fixed point.
+func (e *evaluator) fixpoint(scc []int32, inC []bool) {
+	for round := 0; round < maxRounds; round++ {
+		delta := 0.0
+		for _, u := range scc {
+			if !inC[u] {
+				continue
+			}
+			v := e.eval(u)
+			delta = max(delta, v-e.imp[u])
+			e.imp[u] = v
+		}
+		if delta <= convergence {
+			return
+		}
+	}
 }
 
 func (e *evaluator) eval(u int32) float64 {
@@ -153,7 +177,7 @@ func (p *Propagation) explain(net Network, ev evaluator, failed []int32) {
 	for i := range p.Hops {
 		p.Hops[i], p.Via[i] = -1, -1
 	}
-	bestLoss := make(map[int32]float64)
+	bestLoss := make([]float64, len(p.Hops))
 	queue := make([]int32, 0, len(failed))
 	for _, f := range failed {
 		if p.Hops[f] == -1 {
@@ -203,81 +227,4 @@ func (p *Propagation) Path(u int32) []int32 {
 		u = p.Via[u]
 	}
 	return path
-}
-
-// forEachSCC calls fn with the strongly connected components of the
-// subgraph induced by the candidates, dependencies before dependents
-// (Tarjan's algorithm, iterative so deep chains cannot overflow the stack).
-func forEachSCC(net Network, cand []int32, inC []bool, fn func([]int32)) {
-	n := net.Len()
-	index := make([]int32, n)
-	low := make([]int32, n)
-	for i := range index {
-		index[i] = -1
-	}
-	onStack := make([]bool, n)
-	var stack []int32
-	type frame struct {
-		u    int32
-		next int
-	}
-	var call []frame
-	counter := int32(0)
-	sorted := slices.Clone(cand)
-	slices.Sort(sorted)
-	for _, root := range sorted {
-		if index[root] >= 0 {
-			continue
-		}
-		call = append(call[:0], frame{u: root})
-		index[root], low[root] = counter, counter
-		counter++
-		stack = append(stack, root)
-		onStack[root] = true
-		for len(call) > 0 {
-			top := &call[len(call)-1]
-			deps := net.Dependencies(top.u)
-			advanced := false
-			for top.next < len(deps) {
-				w := deps[top.next]
-				top.next++
-				if !inC[w] {
-					continue
-				}
-				if index[w] < 0 {
-					index[w], low[w] = counter, counter
-					counter++
-					stack = append(stack, w)
-					onStack[w] = true
-					call = append(call, frame{u: w})
-					advanced = true
-					break
-				} else if onStack[w] {
-					low[top.u] = min(low[top.u], index[w])
-				}
-			}
-			if advanced {
-				continue
-			}
-			u := top.u
-			call = call[:len(call)-1]
-			if len(call) > 0 {
-				parent := call[len(call)-1].u
-				low[parent] = min(low[parent], low[u])
-			}
-			if low[u] == index[u] {
-				k := len(stack) - 1
-				for stack[k] != u {
-					k--
-				}
-				scc := slices.Clone(stack[k:])
-				for _, w := range scc {
-					onStack[w] = false
-				}
-				stack = stack[:k]
-				slices.Sort(scc)
-				fn(scc)
-			}
-		}
-	}
 }

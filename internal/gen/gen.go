@@ -46,16 +46,18 @@ type Config struct {
 
 // Sized returns a Config for about the given number of nodes and edges.
 func Sized(nodes, edges int, seed uint64) Config {
-	c := Config{Seed: seed, Providers: 3, RegionsPerProvider: 30, ZonesPerRegion: 3, ServicesPerRegion: 6, MaxComponents: 4}
+	c := Config{Seed: seed, Providers: 3, RegionsPerProvider: min(30, max(2, nodes/300)), ZonesPerRegion: 3, ServicesPerRegion: 6, MaxComponents: 4}
 	infra := c.Providers * (1 + c.RegionsPerProvider*(1+c.ZonesPerRegion+c.ServicesPerRegion))
 	rest := max(nodes-infra, 10)
 	c.Services = max(rest/20, 1)
-	c.Vendors = max((rest-c.Services)/3, 1) // a vendor and about two components
+	c.Vendors = max((rest-c.Services)*2/7, 1) // a vendor and 2.5 components on average
 	c.ServiceFanOut = 8
 	// Each component has its part-of edge and one hosting edge; vendors
 	// add their hosting and fan-out.
 	perVendor := float64(max(edges-infra*2-c.Services*c.ServiceFanOut, rest)) / float64(c.Vendors)
-	c.VendorFanOut = math.Max(1, perVendor-2*2-2)
+	// Components bring 2.5 part-of and 1.25 zone edges, hosting 1.3; the
+	// rest is fan-out, inflated a little for the duplicates drawn.
+	c.VendorFanOut = math.Max(1, (perVendor-5)*1.15)
 	return c
 }
 

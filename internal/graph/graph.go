@@ -14,18 +14,20 @@ import (
 // Graph is an immutable dependency graph. Node IDs are dense, 0..Len()-1,
 // in the order of the model ids' byte order.
 type Graph struct {
-	nodes   []*model.Node
-	gnodes  []graph.Node // nodes as gonum nodes, index = ID
-	index   map[string]int32
-	reqOff  []int32 // node i's requirements are reqs[reqOff[i]:reqOff[i+1]]
-	reqs    []Requirement
-	members []int32 // failover group members, referenced by Requirement
-	depOff  []int32 // node i's distinct dependencies are deps[depOff[i]:depOff[i+1]], sorted
-	deps    []int32
-	depW    []float64 // largest impact of any entry from i to deps[k]
-	revOff  []int32   // node i's dependents are rev[revOff[i]:revOff[i+1]], sorted
-	rev     []int32
-	party   []int32 // see Party
+	nodes     []*model.Node
+	gnodes    []graph.Node // nodes as gonum nodes, index = ID
+	index     map[string]int32
+	reqOff    []int32 // node i's requirements are reqs[reqOff[i]:reqOff[i+1]]
+	reqs      []Requirement
+	members   []int32 // failover group members, referenced by Requirement
+	depOff    []int32 // node i's distinct dependencies are deps[depOff[i]:depOff[i+1]], sorted
+	deps      []int32
+	depW      []float64 // largest impact of any entry from i to deps[k]
+	revOff    []int32   // node i's dependents are rev[revOff[i]:revOff[i+1]], sorted
+	rev       []int32
+	party     []int32 // see Party
+	order     []int32 // see Order
+	component []int32 // see Component
 }
 
 // Requirement is one depends_on entry of a node: a single dependency
@@ -115,6 +117,7 @@ func Build(m *model.Model) (*Graph, error) {
 	}
 	g.buildReverse()
 	g.party = parties(g)
+	g.orderComponents()
 	return g, nil
 }
 

@@ -1,0 +1,121 @@
+package blast
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/depgraph/depgraph/internal/gen"
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/ingest"
+)
+
+// Generated graphs, built once per size with a fixed seed.
+var (
+	benchOnce   sync.Map // size → *graph.Graph
+	benchSizes  = []struct{ nodes, edges int }{{1000, 5000}, {10000, 50000}, {100000, 1000000}}
+	// benchRegion is an ordinary region; benchHomeRegion hosts its
+	// provider's IAM control plane, so failing it reaches most of the graph
+	// (the worst case, as us-east-1 is for AWS).
+	benchRegion     = "cloud1/region-07"
+	benchHomeRegion = "cloud0/region-00"
+)
+
+func benchGraph(b *testing.B, nodes, edges int) *graph.Graph {
+	key := fmt.Sprint(nodes, edges)
+	if g, ok := benchOnce.Load(key); ok {
+		return g.(*graph.Graph)
+	}
+	g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchOnce.Store(key, g)
+	return g
+}
+
+// BenchmarkBlastRegion fails one ordinary region of a generated model.
+func BenchmarkBlastRegion(b *testing.B) { benchBlast(b, benchRegion) }
+
+// BenchmarkBlastHomeRegion fails the region the provider's control plane
+// lives in: the blast reaches most of the model.
+func BenchmarkBlastHomeRegion(b *testing.B) { benchBlast(b, benchHomeRegion) }
+
+func benchBlast(b *testing.B, region string) {
+	for _, s := range benchSizes {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			if testing.Short() && s.nodes > 10000 {
+				b.Skip("large graph skipped under -short")
+			}
+			g := benchGraph(b, s.nodes, s.edges)
+			failed, err := Resolve(g, []string{region})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(g.Len()), "nodes")
+			b.ReportMetric(float64(g.EdgeCount()), "edges")
+			var affected int
+			for b.Loop() {
+				p := Propagate(g, failed)
+				affected = len(p.Order)
+			}
+			b.ReportMetric(float64(affected), "affected")
+		})
+	}
+}
+
+// BenchmarkBuildGraph measures building the graph and its memory: the
+// heap in use after building the 100k-node model is reported as heap-MiB.
+func BenchmarkBuildGraph(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			if testing.Short() && s.nodes > 10000 {
+				b.Skip("large graph skipped under -short")
+			}
+			m := gen.Generate(gen.Sized(s.nodes, s.edges, 1))
+			var g *graph.Graph
+			for b.Loop() {
+				var err error
+				if g, err = graph.Build(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+			runtime.KeepAlive(g)
+			runtime.KeepAlive(m)
+		})
+	}
+}
+
+// BenchmarkLoadYAML measures reading and validating a generated model from
+// YAML, then building its graph.
+func BenchmarkLoadYAML(b *testing.B) {
+	for _, s := range benchSizes[:2] {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := gen.WriteYAML(&buf, gen.Generate(gen.Sized(s.nodes, s.edges, 1))); err != nil {
+				b.Fatal(err)
+			}
+			fsys := fstest.MapFS{"m.yaml": {Data: buf.Bytes()}}
+			b.SetBytes(int64(buf.Len()))
+			for b.Loop() {
+				res, err := ingest.Load(ingest.Options{Default: &ingest.FSFile{FS: fsys, Name: "m.yaml"}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				g, err := graph.Build(res.Model)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(g.Len()), "nodes")
+				b.ReportMetric(float64(g.EdgeCount()), "edges")
+			}
+		})
+	}
+}
