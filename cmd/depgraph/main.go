@@ -1,4 +1,3 @@
-// Command depgraph maps and analyses fourth-party risk. See doc.go.
 package main
 
 import (

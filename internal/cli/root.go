@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,6 +67,9 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 	if err == nil {
 		return ExitOK
 	}
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		err = &FlagError{Err: err} // cobra reports these as plain errors
+	}
 	printError(ios.ErrOut, err)
 	var fe *FlagError
 	if errors.As(err, &fe) && cmd != nil {
@@ -74,3 +78,4 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 	}
 	return exitCode(err)
 }
+
