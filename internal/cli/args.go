@@ -35,3 +35,13 @@ func maxArgs(n int) cobra.PositionalArgs {
 }
 
 func joinIDs(ids []string) string { return strings.Join(ids, ", ") }
+
+// exactArgs requires exactly n positional arguments, naming what they are.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return flagErrorf("%s needs %s", cmd.CommandPath(), what)
+		}
+		return nil
+	}
+}

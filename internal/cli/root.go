@@ -54,6 +54,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newGraphCmd(ios, nil),
 		newRenderCmd(ios, nil),
 		newGenCmd(ios, nil),
+		newCatalogCmd(ios),
 	)
 	return root
 }
@@ -78,4 +79,3 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 	}
 	return exitCode(err)
 }
-

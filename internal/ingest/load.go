@@ -29,6 +29,9 @@ type Options struct {
 	// Catalogs holds the built-in catalogs as NAME.yaml at its root; nil
 	// means none.
 	Catalogs fs.FS
+	// Includes are loaded as if a model file included them (catalog
+	// names, or paths relative to the working directory).
+	Includes []string
 }
 
 // FSFile names a file inside an fs.FS.
@@ -60,7 +63,16 @@ type source struct {
 func Load(opts Options) (*Result, error) {
 	l := &loader{opts: opts, loaded: map[string]bool{}}
 	var queue []source
-	if len(opts.Paths) == 0 {
+	if len(opts.Includes) > 0 {
+		root := diskSource(".")
+		root.display = "command line"
+		for _, name := range opts.Includes {
+			if s, ok := l.resolveInclude(root, rawInclude{name: name, pos: model.Pos{File: "command line"}}); ok {
+				queue = append(queue, s)
+			}
+		}
+	}
+	if len(opts.Paths) == 0 && len(opts.Includes) == 0 {
 		if opts.Default == nil {
 			return nil, ErrorList{{Msg: "no model given", Hint: "pass -m FILE"}}
 		}
@@ -339,7 +351,11 @@ func diskSource(p string) source {
 			return readLimited(f)
 		},
 		dir: func(rel string) (source, bool) {
-			q := filepath.Join(filepath.Dir(p), filepath.FromSlash(rel))
+			base := filepath.Dir(p)
+			if p == "." {
+				base = "."
+			}
+			q := filepath.Join(base, filepath.FromSlash(rel))
 			if _, err := os.Stat(q); err != nil {
 				return source{}, false
 			}
