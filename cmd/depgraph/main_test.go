@@ -24,17 +24,22 @@ func TestScripts(t *testing.T) {
 	// go-graphviz caches its compiled WebAssembly under TMPDIR; share one
 	// directory across scripts so each call does not compile it afresh.
 	shared := t.TempDir()
+	data, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TMPDIR", shared)
 			env.Setenv("NO_COLOR", "1")
+			env.Setenv("SHARED", data) // the real payloads, for [shareddata] lines
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "shareddata" {
-				_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "data"))
+				_, err := os.Stat(data)
 				return err == nil, nil
 			}
 			return false, nil

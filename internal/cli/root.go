@@ -55,6 +55,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newRenderCmd(ios, nil),
 		newGenCmd(ios, nil),
 		newCatalogCmd(ios),
+		newFeedCmd(ios),
 	)
 	return root
 }
