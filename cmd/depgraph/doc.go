@@ -50,14 +50,14 @@ On the built-in example:
 
 # Usage: graph
 
-	depgraph graph [--focus NODE]... [--depth N] [--blast NODE]... [--format dot|svg|png|json] [-o FILE]
+	depgraph graph [--focus NODE]... [--depth N] [--blast NODE]... [--format dot|svg|json] [-o FILE]
 
-Draws the model (DOT by default; SVG and PNG through the built-in Graphviz),
+Draws the model (DOT by default; SVG through the built-in Graphviz),
 cut down to a focus and marked with a blast radius.
 
 # Usage: render
 
-	depgraph render [FILE] [--format text|dot|svg|png] [-o FILE]
+	depgraph render [FILE] [--format text|dot|svg] [-o FILE]
 
 Turns saved JSON (a blast result, a graph view) back into text or a picture.
 

@@ -67,7 +67,7 @@ func TestNewGraphCmdFormatFromOutput(t *testing.T) {
 	}{
 		{[]string{}, render.FormatDOT},
 		{[]string{"-o", "x.svg"}, render.FormatSVG},
-		{[]string{"-o", "x.PNG"}, render.FormatPNG},
+		{[]string{"-o", "x.SVG"}, render.FormatSVG},
 		{[]string{"-o", "x.svg", "--format", "dot"}, render.FormatDOT},
 		{[]string{"--format", "json", "--focus", "a", "--depth", "2", "--blast", "b"}, render.FormatJSON},
 	} {

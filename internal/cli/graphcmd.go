@@ -28,7 +28,7 @@ func newGraphCmd(ios *iostreams.IOStreams, runF func(context.Context, *graphOpti
 	var format string
 	cmd := &cobra.Command{
 		Use:   "graph",
-		Short: "Draw the dependency graph as DOT, SVG or PNG",
+		Short: "Draw the dependency graph as DOT or SVG",
 		Long: `Graph draws the model: organisations as boxes, edges from dependent to
 dependency (dashed for failover groups, dotted from a nested node to its
 parent, labelled with the impact when below 100%).
@@ -38,11 +38,12 @@ everything that depends on them; --depth bounds both directions in hops.
 --blast marks a blast radius: the failed nodes red, what they take down
 filled, what they degrade amber, the explaining paths red.
 
-DOT is written by default (instant, no layout). SVG and PNG are laid out by
-Graphviz, built in; they are limited to 600 nodes. The format follows the
+DOT is written by default (instant, no layout). SVG is laid out by Graphviz,
+built in, and limited to 600 nodes. PNG is not offered: the built-in
+renderer draws it wrongly; convert the SVG. The format follows the
 extension of -o when --format is not given.`,
 		Example: `  $ depgraph graph --focus acme/support-bot -o support-bot.svg
-  $ depgraph graph --blast azure/southcentralus --focus acme/support-bot -o blast.png
+  $ depgraph graph --blast azure/southcentralus --focus acme/support-bot -o blast.svg
   $ depgraph graph -m acme.yaml > acme.dot`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,14 +52,11 @@ extension of -o when --format is not given.`,
 					format = string(f)
 				}
 			}
-			f, err := render.ParseFormat(format, render.FormatDOT, render.FormatSVG, render.FormatPNG, render.FormatJSON)
+			f, err := render.ParseFormat(format, render.FormatDOT, render.FormatSVG, render.FormatJSON)
 			if err != nil {
 				return &FlagError{Err: err}
 			}
 			opts.Format = f
-			if f == render.FormatPNG && opts.Output == "" && ios.IsStdoutTTY() {
-				return flagErrorf("refusing to write PNG to a terminal: use -o FILE")
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -66,7 +64,7 @@ extension of -o when --format is not given.`,
 		},
 	}
 	opts.Model.register(cmd)
-	formatFlag(cmd, &format, render.FormatDOT, render.FormatDOT, render.FormatSVG, render.FormatPNG, render.FormatJSON)
+	formatFlag(cmd, &format, render.FormatDOT, render.FormatDOT, render.FormatSVG, render.FormatJSON)
 	cmd.Flags().StringArrayVar(&opts.Focus, "focus", nil, "show only this `node`'s neighbourhood (repeatable)")
 	cmd.Flags().IntVar(&opts.Depth, "depth", 0, "with --focus, follow at most `n` hops each way (0: no limit)")
 	cmd.Flags().StringArrayVar(&opts.Blast, "blast", nil, "mark the blast radius of failing this `node` (repeatable)")
@@ -97,7 +95,7 @@ func runGraph(_ context.Context, opts *graphOptions) error {
 		switch opts.Format {
 		case render.FormatJSON:
 			return render.JSON(w, v)
-		case render.FormatSVG, render.FormatPNG:
+		case render.FormatSVG:
 			return render.Image(w, v, opts.Format)
 		}
 		return render.DOT(w, v)

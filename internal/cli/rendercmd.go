@@ -30,7 +30,7 @@ func newRenderCmd(ios *iostreams.IOStreams, runF func(context.Context, *renderOp
 		Short: "Turn saved JSON output back into text or a picture",
 		Long: `Render reads JSON that depgraph wrote earlier (from FILE or standard input)
 and writes it in another format, without the model: a blast result as text,
-a graph view (graph --format json) as DOT, SVG or PNG.`,
+a graph view (graph --format json) as DOT or SVG.`,
 		Example: `  $ depgraph blast aws/us-east-1 --json > blast.json
   $ depgraph render blast.json
   $ depgraph graph --format json --focus acme/support-bot | depgraph render --format svg -o bot.svg`,
@@ -44,7 +44,7 @@ a graph view (graph --format json) as DOT, SVG or PNG.`,
 					format = string(f)
 				}
 			}
-			f, err := render.ParseFormat(format, render.FormatText, render.FormatDOT, render.FormatSVG, render.FormatPNG)
+			f, err := render.ParseFormat(format, render.FormatText, render.FormatDOT, render.FormatSVG)
 			if err != nil {
 				return &FlagError{Err: err}
 			}
@@ -55,7 +55,7 @@ a graph view (graph --format json) as DOT, SVG or PNG.`,
 			return runRender(cmd.Context(), opts)
 		},
 	}
-	formatFlag(cmd, &format, render.FormatText, render.FormatText, render.FormatDOT, render.FormatSVG, render.FormatPNG)
+	formatFlag(cmd, &format, render.FormatText, render.FormatText, render.FormatDOT, render.FormatSVG)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file`")
 	return cmd
 }
@@ -99,12 +99,12 @@ func runRender(_ context.Context, opts *renderOptions) error {
 		v := &view.View{Name: doc.Name, Nodes: doc.Nodes, Edges: doc.Edges, Omitted: doc.Omitted}
 		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
 			switch opts.Format {
-			case render.FormatSVG, render.FormatPNG:
+			case render.FormatSVG:
 				return render.Image(w, v, opts.Format)
 			case render.FormatDOT:
 				return render.DOT(w, v)
 			}
-			return fmt.Errorf("a graph view renders as dot, svg or png, not %s", opts.Format)
+			return fmt.Errorf("a graph view renders as dot or svg, not %s", opts.Format)
 		})
 	}
 	return &InputError{Err: fmt.Errorf("%s: not a blast result or a graph view", name)}

@@ -1,6 +1,6 @@
 // Package render turns depgraph's result structs into output: aligned text
 // for people, JSON for machines (the canonical, versioned form), DOT, and
-// SVG or PNG through go-graphviz.
+// SVG through go-graphviz.
 //
 // Computation happens elsewhere; this package only formats. All styling of
 // graph pictures lives here (failed nodes red, the blast radius filled,

@@ -11,7 +11,7 @@ import (
 	"github.com/goccy/go-graphviz"
 )
 
-// MaxRenderNodes is the largest view rendered to SVG or PNG: Graphviz's
+// MaxRenderNodes is the largest view rendered to SVG: Graphviz's
 // layout beyond it takes long and gives an unreadable picture. Cut the
 // view down with --focus and --depth, or write DOT.
 const MaxRenderNodes = 600
@@ -20,7 +20,11 @@ const MaxRenderNodes = 600
 // safe for concurrent use (goccy/go-graphviz#117).
 var renderMu sync.Mutex
 
-// Image writes a view as SVG or PNG through go-graphviz (dot layout).
+// Image writes a view as SVG through go-graphviz (dot layout).
+//
+// PNG is refused: go-graphviz v0.2.10's raster renderer fills every edge
+// curve as a polygon and drops node outlines (seen on this project's
+// graphs), so its pictures mislead. Convert the SVG instead.
 func Image(w io.Writer, v *view.View, f Format) error {
 	if len(v.Nodes) > MaxRenderNodes {
 		return fmt.Errorf("render: the view has %d nodes, more than the %d a picture can show: cut it down with --focus and --depth, or write DOT", len(v.Nodes), MaxRenderNodes)
@@ -34,7 +38,7 @@ func Image(w io.Writer, v *view.View, f Format) error {
 	case FormatSVG:
 		gf = graphviz.SVG
 	case FormatPNG:
-		gf = graphviz.PNG
+		return fmt.Errorf("render: png is not supported: go-graphviz's raster renderer draws edges as filled shapes; write svg and convert it (e.g. rsvg-convert -o out.png out.svg)")
 	default:
 		return fmt.Errorf("render: %s is not an image format", f)
 	}
