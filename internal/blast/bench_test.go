@@ -15,8 +15,8 @@ import (
 
 // Generated graphs, built once per size with a fixed seed.
 var (
-	benchOnce   sync.Map // size → *graph.Graph
-	benchSizes  = []struct{ nodes, edges int }{{1000, 5000}, {10000, 50000}, {100000, 1000000}}
+	benchOnce  sync.Map // size → *graph.Graph
+	benchSizes = []struct{ nodes, edges int }{{1000, 5000}, {10000, 50000}, {100000, 1000000}}
 	// benchRegion is an ordinary region; benchHomeRegion hosts its
 	// provider's IAM control plane, so failing it reaches most of the graph
 	// (the worst case, as us-east-1 is for AWS).
