@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/depgraph/depgraph/internal/feed"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func si(impact feed.Impact, start, end float64, comps ...string) statIncident {
+	inc := statIncident{impact: impact, start: h(start), components: comps}
+	if end >= 0 {
+		r := h(end)
+		inc.resolved = &r
+	}
+	return inc
+}
+
+const open = -1 // si end for an unresolved incident
+
+// The window of the computeStats tests is [0, 1000) hours.
+var computeStatsTests = []struct {
+	name string
+	incs []statIncident
+	want Stats // Feed, Component, From, To, WindowHours and MinorWeight are filled in
+}{
+	{"empty", nil, Stats{}},
+	{
+		"one major",
+		[]statIncident{si(feed.ImpactMajor, 100, 110)},
+		Stats{Incidents: 1, Major: 1, MajorHours: 10, MTTRHours: 10, MTTRSamples: 1, Unavailability: 0.01},
+	},
+	{
+		"critical counts as major, overlap merged",
+		[]statIncident{si(feed.ImpactMajor, 100, 110), si(feed.ImpactCritical, 105, 120)},
+		Stats{Incidents: 2, Major: 2, MajorHours: 20, MTTRHours: 12.5, MTTRSamples: 2, Unavailability: 0.02},
+	},
+	{
+		"minor weighted, under major not double counted",
+		[]statIncident{si(feed.ImpactMajor, 100, 110), si(feed.ImpactMinor, 90, 130)},
+		Stats{Incidents: 2, Major: 1, Minor: 1, MajorHours: 10, MinorHours: 30, MTTRHours: 25, MTTRSamples: 2, Unavailability: (10 + 0.5*30) / 1000.0},
+	},
+	{
+		"maintenance excluded",
+		[]statIncident{si(feed.ImpactMaintenance, 100, 500)},
+		Stats{},
+	},
+	{
+		"impact none counts as incident, no downtime",
+		[]statIncident{si(feed.ImpactNone, 100, 102), si("", 200, 201)},
+		Stats{Incidents: 2, Other: 2, MTTRHours: 1.5, MTTRSamples: 2},
+	},
+	{
+		"open incident counts until window end",
+		[]statIncident{si(feed.ImpactMajor, 900, open)},
+		Stats{Incidents: 1, Major: 1, Open: 1, MajorHours: 100, Unavailability: 0.1},
+	},
+	{
+		"started before window: downtime clipped, not counted as incident",
+		[]statIncident{si(feed.ImpactMajor, -50, 20)},
+		Stats{MajorHours: 20, Unavailability: 0.02},
+	},
+	{
+		"resolved after window end is open at the end",
+		[]statIncident{si(feed.ImpactMinor, 990, 1010)},
+		Stats{Incidents: 1, Minor: 1, Open: 1, MinorHours: 10, MTTRHours: 20, MTTRSamples: 1, Unavailability: 0.005},
+	},
+	{
+		"back-filled zero duration left out of MTTR",
+		[]statIncident{si(feed.ImpactMajor, 100, 100), si(feed.ImpactMajor, 200, 204)},
+		Stats{Incidents: 2, Major: 2, MajorHours: 4, MTTRHours: 4, MTTRSamples: 1, ZeroDuration: 1, Unavailability: 0.004},
+	},
+	{
+		"started after window ignored",
+		[]statIncident{si(feed.ImpactMajor, 1100, open)},
+		Stats{},
+	},
+}
+
+func TestComputeStats(t *testing.T) {
+	from, to := h(0), h(1000)
+	years := 1000 / hoursPerYear
+	for _, tt := range computeStatsTests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			want.Feed, want.Component, want.From, want.To, want.WindowHours, want.MinorWeight = "f", "c", from, to, 1000, 0.5
+			want.IncidentsPerYear = float64(want.Incidents) / years
+			want.MajorHoursPerYear = want.MajorHours / years
+			want.MinorHoursPerYear = want.MinorHours / years
+			got := computeStats("f", "c", tt.incs, from, to, 0.5)
+			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStoreStats(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	doc := &feed.Document{
+		Source: feed.Source{Format: feed.FormatStatuspage},
+		Incidents: []feed.Incident{
+			{ID: "a", Impact: feed.ImpactMajor, StartedAt: h(10), ResolvedAt: ptr(h(20)), UpdatedAt: h(20), Components: []string{"API"}},
+			{ID: "b", Impact: feed.ImpactMinor, StartedAt: h(15), ResolvedAt: ptr(h(40)), UpdatedAt: h(40), Components: []string{"API", "Web"}},
+			{ID: "m", Impact: feed.ImpactMaintenance, StartedAt: h(0), ResolvedAt: ptr(h(100)), UpdatedAt: h(100), Components: []string{"DB"}},
+		},
+		Components: []feed.Component{{ID: "1", Name: "API"}, {ID: "2", Name: "Web"}, {ID: "3", Name: "Idle"}},
+	}
+	if _, err := s.Record(ctx, "vendor", doc, FetchRecord{}); err != nil {
+		t.Fatal(err)
+	}
+	w := 1.0
+	got, err := s.Stats(ctx, StatsQuery{ByComponent: true, From: h(0), To: h(100), MinorWeight: &w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Component         string
+		Incidents         int
+		MajorHours, Minor float64
+		Unavailability    float64
+	}
+	var rows []row
+	for _, g := range got {
+		rows = append(rows, row{g.Component, g.Incidents, g.MajorHours, g.MinorHours, g.Unavailability})
+	}
+	want := []row{
+		{"", 2, 10, 20, 0.30},    // feed: major 10–20, minor 15–40 minus major = 20–40
+		{"API", 2, 10, 20, 0.30}, // same incidents
+		{"Idle", 0, 0, 0, 0},     // listed, never affected
+		{"Web", 1, 0, 25, 0.25},  // only the minor one
+	}
+	if diff := cmp.Diff(want, rows, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+
+	// Default window: from the earliest non-maintenance incident to now.
+	s.now = func() time.Time { return h(110) }
+	got, err = s.Stats(ctx, StatsQuery{Components: []string{"Web"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !got[0].From.Equal(h(10)) || !got[0].To.Equal(h(110)) || got[1].Component != "Web" {
+		t.Errorf("default window / component filter: %+v", got)
+	}
+	if _, err := s.Stats(ctx, StatsQuery{Feeds: []string{"nope"}}); err == nil {
+		t.Error("unknown feed accepted")
+	}
+	bad := 2.0
+	if _, err := s.Stats(ctx, StatsQuery{MinorWeight: &bad}); err == nil {
+		t.Error("minor weight 2 accepted")
+	}
+	if _, err := s.Stats(ctx, StatsQuery{From: h(5), To: h(1)}); err == nil {
+		t.Error("inverted window accepted")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

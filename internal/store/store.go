@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// SchemaVersion is the schema version this package writes. Open migrates an
+// older store up to it and refuses a newer one.
+var SchemaVersion = len(migrations)
+
+// BusyTimeout is how long a statement waits for another connection or
+// process that holds the write lock before it fails with SQLITE_BUSY.
+const BusyTimeout = 10 * time.Second
+
+// Store is an open incident history database. It is safe for concurrent use
+// by several goroutines; writes are serialized by SQLite.
+type Store struct {
+	db   *sql.DB
+	path string
+	// now is the clock used for first_seen/last_seen and default windows.
+	now func() time.Time
+
+	// stmts caches prepared statements by SQL text; Record's statements
+	// are parsed once per connection instead of once per call.
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// DefaultPath returns where the store lives when the user names none:
+// $XDG_STATE_HOME/depgraph/depgraph.db, or ~/.local/state/depgraph/depgraph.db
+// when XDG_STATE_HOME is unset or not absolute (as the XDG base directory
+// specification asks).
+func DefaultPath() (string, error) {
+	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "depgraph", "depgraph.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("store: find default path: %w (set XDG_STATE_HOME or pass a path)", err)
+	}
+	return filepath.Join(home, ".local", "state", "depgraph", "depgraph.db"), nil
+}
+
+// Open opens the store at path, creating the file and its parent
+// directories when missing, and migrates its schema to SchemaVersion. The
+// database runs in WAL mode with foreign keys on and a busy timeout of
+// BusyTimeout.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("store: open %s: path must not contain '?' or '#'", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: open: %w", err)
+		}
+	}
+	dsn := "file:" + path +
+		"?_pragma=busy_timeout(" + fmt.Sprint(BusyTimeout.Milliseconds()) + ")" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := s.prepare(context.Background(), recordSQL); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path returns the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Version returns the schema version recorded in the database.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("store: read schema version: %w", err)
+	}
+	return v, nil
+}
+
+// txStmt returns query as a statement of tx: the statement prepared at
+// Open when there is one (database/sql then parses it once per
+// connection), else a fresh one. It never waits for a second connection,
+// so it cannot deadlock a pool of one.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	st := s.stmts[query]
+	s.mu.Unlock()
+	if st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return tx.PrepareContext(ctx, query)
+}
+
+// txExec runs query in tx.
+func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.txStmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// txQueryRow runs query in tx for one row.
+func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Row, error) {
+	st, err := s.txStmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+// prepare prepares queries for txStmt.
+func (s *Store) prepare(ctx context.Context, queries []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	for _, q := range queries {
+		if s.stmts[q] != nil {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", strings.Fields(q)[0], err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// migrate creates the version table and applies every migration the
+// database lacks, each in its own immediate transaction, so that two
+// processes opening a fresh store at once apply each migration once.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		done, err := s.migrateOne(ctx)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// migrateOne applies the next missing migration. It reports done when the
+// schema is already current.
+func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("begin migration: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		version INTEGER NOT NULL,
+		single  INTEGER PRIMARY KEY CHECK (single = 1)
+	) STRICT`); err != nil {
+		return false, fmt.Errorf("create version table: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO schema_version(version, single) VALUES (0, 1)`); err != nil {
+		return false, fmt.Errorf("init version table: %w", err)
+	}
+	var v int
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case v > len(migrations):
+		return false, fmt.Errorf("schema version %d is newer than this depgraph knows (%d): upgrade depgraph", v, len(migrations))
+	case v == len(migrations):
+		return true, tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return false, fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, v+1); err != nil {
+		return false, fmt.Errorf("bump schema version to %d: %w", v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit migration to version %d: %w", v+1, err)
+	}
+	return false, nil
+}
+
+// timeLayout is the fixed-width UTC form times are stored in; it sorts
+// lexically in time order for years 0000 to 9999.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// fmtTime renders t for storage.
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// parseTime reads a stored time; the empty string is the zero time.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad stored time %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
