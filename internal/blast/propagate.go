@@ -48,15 +48,41 @@ type Propagation struct {
 // Propagate computes the impairments that follow from failing the given
 // nodes (see the package doc for the semantics).
 func Propagate(net Network, failed []int32) *Propagation {
+	seeds := make([]Seed, len(failed))
+	for i, f := range failed {
+		seeds[i] = Seed{Node: f, Impairment: 1}
+	}
+	return PropagateSeeds(net, seeds)
+}
+
+// Seed is a node impaired on its own: by an observed incident, or failed
+// on purpose (impairment 1).
+type Seed struct {
+	Node       int32
+	Impairment float64
+}
+
+// PropagateSeeds computes the impairments that follow from nodes impaired
+// on their own. A seeded node's own impairment b combines with what its
+// dependencies cost it like one more loss: 1 − (1 − b)·Π(1 − loss).
+func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 	n := net.Len()
+	base := make([]float64, n)
+	failed := make([]int32, 0, len(seeds))
+	for _, s := range seeds {
+		if s.Impairment > base[s.Node] {
+			base[s.Node] = min(s.Impairment, 1)
+		}
+	}
+	for _, s := range seeds {
+		if base[s.Node] > Epsilon {
+			failed = append(failed, s.Node)
+		}
+	}
 	p := &Propagation{
 		Impairment: make([]float64, n),
 		Hops:       make([]int32, n),
 		Via:        make([]int32, n),
-	}
-	isFailed := make([]bool, n)
-	for _, f := range failed {
-		isFailed[f] = true
 	}
 	// Candidates: everything downstream of a failed node.
 	inC := make([]bool, n)
@@ -75,7 +101,7 @@ func Propagate(net Network, failed []int32) *Propagation {
 			}
 		}
 	}
-	ev := evaluator{net: net, imp: p.Impairment, failed: isFailed}
+	ev := evaluator{net: net, imp: p.Impairment, base: base}
 	// Walk the graph's fixed order, evaluating the candidates; a cycle's
 	// members come together and are iterated to their fixed point.
 	order := net.Order()
@@ -102,7 +128,7 @@ func Propagate(net Network, failed []int32) *Propagation {
 type evaluator struct {
 	net     Network
 	imp     []float64
-	failed  []bool
+	base    []float64 // each node's own impairment
 	scratch []float64
 }
 
@@ -126,10 +152,10 @@ func (e *evaluator) fixpoint(scc []int32, inC []bool) {
 }
 
 func (e *evaluator) eval(u int32) float64 {
-	if e.failed[u] {
+	if e.base[u] >= 1 {
 		return 1
 	}
-	keep := 1.0
+	keep := 1 - e.base[u]
 	for _, r := range e.net.Requirements(u) {
 		if x := e.requirement(r); x > 0 {
 			keep *= 1 - r.Impact*x

@@ -56,6 +56,9 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newGenCmd(ios, nil),
 		newCatalogCmd(ios),
 		newFeedCmd(ios),
+		newIngestCmd(ios),
+		newIncidentsCmd(ios),
+		newStatusCmd(ios),
 	)
 	return root
 }

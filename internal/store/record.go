@@ -165,7 +165,7 @@ func (s *Store) Record(ctx context.Context, feedKey string, doc *feed.Document, 
 	if doc != nil {
 		st.IncidentsSeen = len(doc.Incidents)
 		for i := range doc.Incidents {
-			isNew, changed, nu, err := s.recordIncident(ctx, tx, feedKey, &doc.Incidents[i], now)
+			isNew, changed, nu, err := s.recordIncident(ctx, tx, feedKey, &doc.Incidents[i], fr.FetchedAt)
 			if err != nil {
 				return st, err
 			}
@@ -267,12 +267,12 @@ func jsonList(l []string) (string, error) {
 // recordIncident inserts or updates one incident and appends its new
 // updates. It reports whether the incident is new, whether stored fields
 // changed, and how many updates were appended.
-func (s *Store) recordIncident(ctx context.Context, tx *sql.Tx, feedKey string, inc *feed.Incident, now time.Time) (isNew, changed bool, newUpdates int, err error) {
+func (s *Store) recordIncident(ctx context.Context, tx *sql.Tx, feedKey string, inc *feed.Incident, seenAt time.Time) (isNew, changed bool, newUpdates int, err error) {
 	row, err := toRow(inc)
 	if err != nil {
 		return false, false, 0, err
 	}
-	seen := fmtTime(now)
+	seen := fmtTime(seenAt) // when the fetch saw it: first_seen/last_seen
 	var old incidentRow
 	row1, err := s.txQueryRow(ctx, tx, sqlGetIncident, feedKey, inc.ID)
 	if err != nil {

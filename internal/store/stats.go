@@ -35,6 +35,11 @@ type StatsQuery struct {
 	// Components, when set, limits the per-component rows to these names
 	// (it implies ByComponent).
 	Components []string
+	// AnyOf, when set, replaces every row by one per feed over the
+	// incidents that name any of these components (a model node that
+	// stands for several component names, or for one renamed over time);
+	// its Component is the names joined by ", ".
+	AnyOf []string
 	// From and To bound the window. A zero To means now. A zero From means
 	// the start of the feed's earliest stored incident (the feed's first
 	// record when it has none), so each feed is measured over the history
@@ -48,7 +53,8 @@ type StatsQuery struct {
 // Stats are failure figures for one feed, or one component of a feed, over
 // a window. Maintenance is never counted. Incidents count when they start
 // inside the window; outage time counts the part of each incident inside
-// the window, an open incident counting until the window's end, and
+// the window, an open incident counting until the last fetch that saw it
+// open (or the window's end, if earlier), and
 // overlapping incidents counting once.
 type Stats struct {
 	// Feed is the feed key.
@@ -98,6 +104,7 @@ type statIncident struct {
 	impact     feed.Impact
 	start      time.Time
 	resolved   *time.Time
+	lastSeen   time.Time
 	components []string
 }
 
@@ -153,6 +160,16 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) ([]Stats, error) {
 				from = to
 			}
 		}
+		if len(q.AnyOf) > 0 {
+			var sub []statIncident
+			for _, inc := range incs {
+				if slices.ContainsFunc(inc.components, func(c string) bool { return slices.Contains(q.AnyOf, c) }) {
+					sub = append(sub, inc)
+				}
+			}
+			out = append(out, computeStats(key, strings.Join(q.AnyOf, ", "), sub, from, to, weight))
+			continue
+		}
 		out = append(out, computeStats(key, "", incs, from, to, weight))
 		if !q.ByComponent && len(q.Components) == 0 {
 			continue
@@ -192,20 +209,23 @@ func (s *Store) statIncidents(ctx context.Context, key string, to time.Time) (in
 		return nil, time.Time{}, false, err
 	}
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT impact, started_at, resolved_at, components FROM incidents
+		SELECT impact, started_at, resolved_at, components, last_seen FROM incidents
 		WHERE feed = ? AND started_at <= ? ORDER BY started_at, id`, key, fmtTime(to))
 	if err != nil {
 		return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var impact, start, comps string
+		var impact, start, comps, lastSeen string
 		var resolved sql.NullString
-		if err := rows.Scan(&impact, &start, &resolved, &comps); err != nil {
+		if err := rows.Scan(&impact, &start, &resolved, &comps, &lastSeen); err != nil {
 			return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
 		}
 		inc := statIncident{impact: feed.Impact(impact)}
 		if inc.start, err = parseTime(start); err != nil {
+			return nil, time.Time{}, false, err
+		}
+		if inc.lastSeen, err = parseTime(lastSeen); err != nil {
 			return nil, time.Time{}, false, err
 		}
 		if resolved.Valid {
@@ -258,7 +278,13 @@ func computeStats(key, component string, incs []statIncident, from, to time.Time
 		if inc.impact == feed.ImpactMaintenance {
 			continue
 		}
+		// An open incident counts until the last fetch that saw it open:
+		// a feed that stopped reporting it (or a saved snapshot) proves no
+		// more than that.
 		end := to
+		if inc.lastSeen.Before(end) && inc.lastSeen.After(inc.start) {
+			end = inc.lastSeen
+		}
 		if inc.resolved != nil {
 			end = *inc.resolved
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -160,3 +161,33 @@ func TestStoreStats(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStatsAnyOfAndOpenIncidents: a node standing for a component renamed
+// over time gets one row over both names, and an open incident counts only
+// until the last fetch that saw it open.
+func TestStatsAnyOfAndOpenIncidents(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	doc := &feed.Document{
+		Source: feed.Source{Format: feed.FormatStatuspage},
+		Incidents: []feed.Incident{
+			{ID: "old", Impact: feed.ImpactMajor, StartedAt: h(10), ResolvedAt: ptr(h(20)), UpdatedAt: h(20), Components: []string{"GitHub Packages"}},
+			{ID: "new", Impact: feed.ImpactMajor, StartedAt: h(30), UpdatedAt: h(31), Components: []string{"Packages"}},
+			{ID: "other", Impact: feed.ImpactMajor, StartedAt: h(50), ResolvedAt: ptr(h(60)), UpdatedAt: h(60), Components: []string{"Pages"}},
+		},
+	}
+	// Seen at hour 40: the open incident is known open until then.
+	if _, err := s.Record(ctx, "gh", doc, FetchRecord{FetchedAt: h(40)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Stats(ctx, StatsQuery{AnyOf: []string{"GitHub Packages", "Packages"}, From: h(0), To: h(100)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d rows, want 1", len(got))
+	}
+	if g := got[0]; g.Incidents != 2 || g.Open != 1 || math.Abs(g.MajorHours-20) > 1e-9 || g.Component != "GitHub Packages, Packages" {
+		t.Errorf("got:%+v want 2 incidents, 1 open, 20 major hours (10–20 and 30–40)", g)
+	}
+}

@@ -1,0 +1,383 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/collect"
+	"github.com/depgraph/depgraph/internal/feed"
+	"github.com/depgraph/depgraph/internal/fetch"
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/statusmap"
+	"github.com/depgraph/depgraph/internal/store"
+)
+
+// fetchFlags are the flags of commands that fetch feeds.
+type fetchFlags struct {
+	Offline     string
+	Timeout     time.Duration
+	Concurrency int
+	Retries     int
+}
+
+func (f *fetchFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.Offline, "offline", "", "read saved feeds from `dir` instead of the network")
+	cmd.Flags().DurationVar(&f.Timeout, "timeout", 30*time.Second, "time limit per feed request")
+	cmd.Flags().IntVar(&f.Concurrency, "concurrency", 16, "feeds fetched at once")
+	cmd.Flags().IntVar(&f.Retries, "retries", 2, "retries on server errors and timeouts (never on 4xx)")
+}
+
+func (f *fetchFlags) fetcher(ios *iostreams.IOStreams) *fetch.Fetcher {
+	fe := &fetch.Fetcher{
+		Client:      &http.Client{},
+		Concurrency: f.Concurrency,
+		Timeout:     f.Timeout,
+		Retries:     f.Retries,
+		UserAgent:   fetch.UserAgent(Version),
+		Offline:     f.Offline,
+	}
+	if ios.IsStderrTTY() {
+		fe.Progress = func(p fetch.Progress) {
+			fmt.Fprintf(ios.ErrOut, "\rdepgraph: fetched %d/%d feeds", p.Done, p.Total)
+			if p.Done == p.Total {
+				fmt.Fprintln(ios.ErrOut)
+			}
+		}
+	}
+	return fe
+}
+
+// dbFlag registers --db.
+func dbFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVar(target, "db", "", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db)")
+}
+
+func openStore(path string) (*store.Store, error) {
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return store.Open(path)
+}
+
+// --- ingest ---
+
+type ingestOptions struct {
+	IO    *iostreams.IOStreams
+	Model modelFlags
+	Fetch fetchFlags
+	DB    string
+	JSON  bool
+}
+
+func newIngestCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &ingestOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "ingest",
+		Short: "Fetch every status feed the model names and store what is new",
+		Long: `Ingest fetches the status feeds named by the model's status blocks and keeps
+their incidents in the store: status pages only show their latest incidents,
+so the store is what keeps history. An incident seen again is updated in
+place; its updates are appended, never duplicated. Every ingest records what
+it fetched and when.
+
+Fetching is concurrent (--concurrency), each request has a time limit
+(--timeout), server errors and timeouts are retried with backoff but client
+errors are not, ETag and Last-Modified make repeat fetches cheap, and one
+broken or slow feed never stops the others. Each feed is stored in its own
+transaction. The run ends with a per-feed summary; the exit code is 1 when a
+feed failed.`,
+		Example: `  $ depgraph ingest -m acme.yaml
+  $ depgraph ingest --offline saved-feeds/ --db /tmp/test.db`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runIngest(cmd.Context(), opts)
+		},
+	}
+	opts.Model.register(cmd)
+	opts.Fetch.register(cmd)
+	dbFlag(cmd, &opts.DB)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the per-feed summary as JSON")
+	return cmd
+}
+
+// feedSummary is one feed's line of the ingest summary.
+type feedSummary struct {
+	Feed        string   `json:"feed"`
+	Nodes       []string `json:"nodes"`
+	OK          bool     `json:"ok"`
+	New         int      `json:"new"`
+	Updated     int      `json:"updated"`
+	NotModified int      `json:"not_modified"`
+	Errors      []string `json:"errors"`
+}
+
+func runIngest(ctx context.Context, opts *ingestOptions) error {
+	res, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	feeds := collect.Plan(res.Model, usedBy(g))
+	if len(feeds) == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "depgraph: warning: the model names no status feed: add status blocks (see docs/model.md)")
+		return nil
+	}
+	st, err := openStore(opts.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO), st, feeds)
+	if err != nil {
+		return err
+	}
+	var sums []feedSummary
+	failed := 0
+	for _, r := range results {
+		s := feedSummary{Feed: r.Feed.Key, Nodes: r.Feed.Nodes, OK: !r.Failed(), New: r.New, Updated: r.Updated, NotModified: r.NotModified, Errors: r.Errors}
+		if s.Errors == nil {
+			s.Errors = []string{}
+		}
+		if r.Failed() {
+			failed++
+		}
+		sums = append(sums, s)
+	}
+	if opts.JSON {
+		if err := render.JSON(opts.IO.Out, map[string]any{"schema_version": 1, "db": st.Path(), "feeds": sums}); err != nil {
+			return err
+		}
+	} else {
+		tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "FEED\tRESULT\tNEW\tUPDATED\tNODES")
+		for _, s := range sums {
+			result := "ok"
+			if !s.OK {
+				result = "FAILED"
+			} else if s.NotModified > 0 && s.New+s.Updated == 0 {
+				result = "not modified"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", s.Feed, result, s.New, s.Updated, summarizeIDs(s.Nodes, 3))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, s := range sums {
+			for _, e := range s.Errors {
+				fmt.Fprintf(opts.IO.ErrOut, "depgraph: error: feed %s: %s\n", s.Feed, e)
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d feeds failed; what they had stored before is kept", failed, len(sums))
+	}
+	return nil
+}
+
+// usedBy returns a filter keeping the nodes some service of yours depends
+// on, or nil (keep all) when the model has no service.
+func usedBy(g *graph.Graph) func(string) bool {
+	any := false
+	for i := range int32(g.Len()) {
+		if g.Party(i) > 0 {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return nil
+	}
+	return func(id string) bool {
+		i, ok := g.Lookup(id)
+		return ok && g.Party(i) > 0
+	}
+}
+
+// summarizeIDs shows the first n ids and counts the rest.
+func summarizeIDs(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:n], ", "), len(ids)-n)
+}
+
+// --- status ---
+
+type statusOptions struct {
+	IO          *iostreams.IOStreams
+	Model       modelFlags
+	Fetch       fetchFlags
+	JSON        bool
+	Maintenance float64
+}
+
+func newStatusCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &statusOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show which vendors report trouble now and what of yours it hits",
+		Long: `Status fetches the model's status feeds now (or reads saved ones with
+--offline), maps what they report onto the model's nodes, and propagates it:
+the live blast radius.
+
+A node's own impairment comes from the components its status block names
+(operational 0, degraded performance 0.25, partial outage 0.5, major outage
+1, maintenance --maintenance) and from its open incidents (minor 0.25, major
+0.5, critical 1), whichever is worse. Feed components that map to no node are
+listed so the mapping can be completed. A feed that cannot be read is
+reported as unknown, never as healthy.`,
+		Example: `  $ depgraph status -m acme.yaml
+  $ depgraph status --offline saved-feeds/ --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStatus(cmd.Context(), opts)
+		},
+	}
+	opts.Model.register(cmd)
+	opts.Fetch.register(cmd)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.Flags().Float64Var(&opts.Maintenance, "maintenance", 0, "impairment of a component under maintenance, 0 to 1")
+	return cmd
+}
+
+// statusReport is status's JSON output.
+type statusReport struct {
+	SchemaVersion int `json:"schema_version"`
+	// Reporting lists the nodes whose feeds report trouble, with their
+	// own impairment and the open incidents that concern them.
+	Reporting []reportingNode `json:"reporting"`
+	// Blast is the propagation of those impairments.
+	Blast *blast.Result `json:"blast"`
+	// Unknown lists the feeds that could not be read.
+	Unknown []string `json:"unknown"`
+	// Unmapped lists, per feed, components no node stands for.
+	Unmapped map[string][]string `json:"unmapped"`
+}
+
+type reportingNode struct {
+	Node       string   `json:"node"`
+	Impairment float64  `json:"impairment"`
+	Incidents  []string `json:"incidents"`
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
+	if opts.Maintenance < 0 || opts.Maintenance > 1 {
+		return flagErrorf("--maintenance %g is outside [0, 1]", opts.Maintenance)
+	}
+	res, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	feeds := collect.Plan(res.Model, usedBy(g))
+	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO), nil, feeds)
+	if err != nil {
+		return err
+	}
+	rep := statusReport{SchemaVersion: 1, Reporting: []reportingNode{}, Unknown: []string{}, Unmapped: map[string][]string{}}
+	own := map[string]float64{}
+	incidents := map[string][]string{}
+	for _, r := range results {
+		if r.Failed() && len(r.Documents) == 0 {
+			rep.Unknown = append(rep.Unknown, r.Feed.Key)
+		}
+		for _, doc := range r.Documents {
+			if doc.Source.Indicator == feed.IndicatorUnknown {
+				rep.Unknown = append(rep.Unknown, r.Feed.Key)
+			}
+			mapped := statusmap.Map(res.Model, doc, r.Feed.URL, opts.Maintenance)
+			for id, x := range mapped.Impairment {
+				own[id] = max(own[id], x)
+			}
+			for _, m := range mapped.Matches {
+				if m.Incident.ResolvedAt != nil {
+					continue
+				}
+				own[m.NodeID] = max(own[m.NodeID], incidentImpairment(m.Incident.Impact, opts.Maintenance))
+				incidents[m.NodeID] = append(incidents[m.NodeID], m.Incident.Title)
+			}
+			if len(mapped.Unmapped) > 0 {
+				rep.Unmapped[r.Feed.Key] = mapped.Unmapped
+			}
+		}
+	}
+	var seeds []blast.Seed
+	for id, x := range own {
+		if x <= blast.Epsilon {
+			continue
+		}
+		i, _ := g.Lookup(id)
+		seeds = append(seeds, blast.Seed{Node: i, Impairment: x})
+		titles := incidents[id]
+		slices.Sort(titles)
+		rep.Reporting = append(rep.Reporting, reportingNode{Node: id, Impairment: x, Incidents: slices.Compact(titles)})
+	}
+	slices.SortFunc(rep.Reporting, func(a, b reportingNode) int { return strings.Compare(a.Node, b.Node) })
+	slices.SortFunc(seeds, func(a, b blast.Seed) int { return int(a.Node - b.Node) })
+	ids := make([]int32, len(seeds))
+	for i, s := range seeds {
+		ids[i] = s.Node
+	}
+	rep.Blast = blast.Describe(g, ids, blast.PropagateSeeds(g, seeds))
+	if opts.JSON {
+		return render.JSON(opts.IO.Out, rep)
+	}
+	out := opts.IO.Out
+	if len(rep.Reporting) == 0 {
+		fmt.Fprintf(out, "No feed reports trouble on your model's nodes (%d feeds read).\n", len(feeds)-len(rep.Unknown))
+	} else {
+		fmt.Fprintln(out, "Reporting trouble:")
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		for _, r := range rep.Reporting {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Node, blastPercent(r.Impairment), strings.Join(r.Incidents, "; "))
+		}
+		tw.Flush()
+		fmt.Fprintln(out)
+		if err := render.BlastText(out, rep.Blast, render.BlastTextOptions{}); err != nil {
+			return err
+		}
+	}
+	for _, k := range rep.Unknown {
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: warning: feed %s could not be read: its nodes' state is unknown, not healthy\n", k)
+	}
+	keys := make([]string, 0, len(rep.Unmapped))
+	for k := range rep.Unmapped {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: feed %s: components no node stands for: %s\n", k, summarizeIDs(rep.Unmapped[k], 8))
+	}
+	return nil
+}
+
+// incidentImpairment maps an open incident's impact to an impairment.
+func incidentImpairment(i feed.Impact, maintenance float64) float64 {
+	switch i {
+	case feed.ImpactCritical:
+		return 1
+	case feed.ImpactMajor:
+		return 0.5
+	case feed.ImpactMinor:
+		return 0.25
+	case feed.ImpactMaintenance:
+		return maintenance
+	case feed.ImpactNone:
+		return 0
+	}
+	return feed.ImpairmentUnknown
+}
+
+func blastPercent(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
