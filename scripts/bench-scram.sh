@@ -3,13 +3,12 @@
 # the Open-PSA benchmark models in shared/data/openpsa.
 #
 # For every model it prints our minimal-cut-set count, SCRAM's count, the
-# median wall time of each (whole process, RUNS runs) and the ratio.
+# median wall time of each (whole process, RUNS runs) and the ratio ours /
+# SCRAM (below 1: depgraph is faster).
 #
 # Environment:
 #   DEPGRAPH  binary called as "$DEPGRAPH domains --openpsa FILE... --count"
-#             (default: built from ./cmd/depgraph; if that command does not
-#             exist yet, the development driver internal/openpsa/cmd/ftcount
-#             is used instead)
+#             (default: built from ./cmd/depgraph)
 #   DATA      model folder (default: ../shared/data/openpsa from the repo)
 #   RUNS      runs per tool and model (default 3)
 #   TIMEOUT   seconds before a run is killed (default 60)
@@ -31,19 +30,11 @@ fi
 
 # ours FILE... prints the count (our CLI or the development driver).
 if [[ -z "${DEPGRAPH:-}" ]]; then
-	if [[ -d "$root/cmd/depgraph" ]] && (cd "$root" && go build -o "$tmp/depgraph" ./cmd/depgraph) 2>/dev/null &&
-		"$tmp/depgraph" domains --help 2>/dev/null | grep -q -- --openpsa; then
-		DEPGRAPH=$tmp/depgraph
-	else
-		(cd "$root" && go build -o "$tmp/ftcount" ./internal/openpsa/cmd/ftcount)
-	fi
+	(cd "$root" && go build -o "$tmp/depgraph" ./cmd/depgraph)
+	DEPGRAPH=$tmp/depgraph
 fi
 ours() {
-	if [[ -n "${DEPGRAPH:-}" ]]; then
-		"$DEPGRAPH" domains --openpsa "$@" --count | grep -Eo '[0-9]+' | head -1
-	else
-		"$tmp/ftcount" -p=false "$@" | awk '$1=="count"{print $2}'
-	fi
+	"$DEPGRAPH" domains --openpsa "$@" --count | grep -Eo '[0-9]+' | head -1
 }
 theirs() {
 	# SCRAM prints the product count in the report header (<sum-of-products ... products="N">).
@@ -86,7 +77,7 @@ for m in $MODELS; do
 	fi
 	ratio=-
 	if [[ $ot != timeout && $st != timeout && $st != - ]]; then
-		ratio=$(echo "scale=2; $st / $ot" | bc)
+		ratio=$(echo "scale=3; $ot / $st" | bc)
 	fi
 	printf '%-22s %14s %14s %9s %9s %7s\n' "$m" "$oc" "$sc" "$ot" "$st" "$ratio"
 done

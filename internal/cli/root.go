@@ -59,6 +59,8 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newIngestCmd(ios),
 		newIncidentsCmd(ios),
 		newStatusCmd(ios),
+		newDomainsCmd(ios, nil),
+		newExportCmd(ios),
 	)
 	return root
 }

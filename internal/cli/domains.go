@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/openpsa"
+	"github.com/depgraph/depgraph/internal/render"
+)
+
+type domainsOptions struct {
+	IO            *iostreams.IOStreams
+	Model         modelFlags
+	Targets       []string
+	MaxOrder      int
+	HardThreshold float64
+	MaxSets       int
+	ByNode        bool
+	OpenPSA       []string
+	Count         bool
+	Sets          bool
+	JSON          bool
+	Timeout       time.Duration
+	NodeLimit     int
+}
+
+const domainsLong = `Domains finds the shared failure domains of your services: the minimal sets
+of upstream nodes whose joint failure takes a service down (the minimal cut
+sets of the fault tree the model implies; INDaaS calls them risk groups). A
+set of one node is a single point of failure. The sets that matter most are
+those that defeat a failover group: "your primary and failover LLM both
+depend on azure/southcentralus".
+
+Semantics. Every node can fail by itself (a basic event, with its
+unavailability as probability) and fails when its dependencies say so: a
+hard dependency is an OR; a failover group "any_of …, min: k" of n members
+fails when n−k+1 of them fail; dependencies with an impact below
+--hard-threshold (default 1) never make a node down and are left out. A
+cycle of hard dependencies fails together (least fixed point). A target's
+own failure is not one of its domains. --max-order (default 3) bounds the
+size of the sets; the result says when the bound cut anything off. Results
+are exact, never sampled: binary decision diagrams (Bryant 1986) with the
+minimal cut sets as a zero-suppressed diagram (Rauzy 1993, Minato 1993).
+
+Probabilities. Where every node in a service's cone has an unavailability,
+the service's own unavailability is computed exactly on the diagram, with
+its expected downtime per year and the nodes contributing most
+(Fussell–Vesely importance).
+
+--by-node turns the question around: for each node, which of your services
+its failure alone takes down, and which it degrades.
+
+--openpsa reads Open-PSA Model Exchange Format fault trees instead of a
+model (several files are combined: basic events may sit in their own file)
+and prints the count of minimal cut sets, their order distribution and the
+top event's probability; --count prints the bare count, --sets the sets.`
+
+func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domainsOptions) error) *cobra.Command {
+	opts := &domainsOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "domains [TARGET...]",
+		Short: "Find the shared failure domains and single points of failure of your services",
+		Long:  domainsLong,
+		Example: `  $ depgraph domains
+  $ depgraph domains acme/support-bot acme/checkout --max-order 3 --json
+  $ depgraph domains --by-node -m acme.yaml
+  $ depgraph domains --openpsa model.xml --count
+  $ depgraph domains --openpsa tree.xml tree-basic-events.xml --json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Targets = args
+			if opts.MaxOrder < 0 || opts.MaxOrder > 64 {
+				return flagErrorf("--max-order %d: use 1 to 64 (0: default)", opts.MaxOrder)
+			}
+			if opts.HardThreshold < 0 || opts.HardThreshold > 1 {
+				return flagErrorf("--hard-threshold %g is outside [0, 1]", opts.HardThreshold)
+			}
+			if len(opts.OpenPSA) > 0 && (len(args) > 0 || opts.ByNode) {
+				return flagErrorf("--openpsa reads fault trees, not a model: it takes no targets and no --by-node")
+			}
+			if (opts.Count || opts.Sets) && len(opts.OpenPSA) == 0 {
+				return flagErrorf("--count and --sets go with --openpsa")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDomains(cmd.Context(), opts)
+		},
+	}
+	opts.Model.register(cmd)
+	f := cmd.Flags()
+	f.IntVar(&opts.MaxOrder, "max-order", 0, "largest failure domain size kept (default 3; with --openpsa 20)")
+	f.Float64Var(&opts.HardThreshold, "hard-threshold", 1, "impact from which a dependency can take its dependent down")
+	f.IntVar(&opts.MaxSets, "max-sets", 100, "failure domains listed per target")
+	f.BoolVar(&opts.ByNode, "by-node", false, "per node: which of your services it takes down or degrades")
+	f.StringArrayVar(&opts.OpenPSA, "openpsa", nil, "analyse an Open-PSA MEF `file` (repeatable)")
+	f.BoolVar(&opts.Count, "count", false, "with --openpsa, print only the number of minimal cut sets")
+	f.BoolVar(&opts.Sets, "sets", false, "with --openpsa, list the minimal cut sets (up to --max-sets)")
+	f.BoolVar(&opts.JSON, "json", false, "print JSON")
+	f.DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (0: no limit)")
+	f.IntVar(&opts.NodeLimit, "node-limit", 0, "decision-diagram node budget, a memory bound (0: 40 million, about 1.5 GB)")
+	return cmd
+}
+
+func runDomains(ctx context.Context, opts *domainsOptions) error {
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	if len(opts.OpenPSA) > 0 {
+		return runOpenPSA(ctx, opts)
+	}
+	_, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	var targets []int32
+	if len(opts.Targets) > 0 {
+		if targets, err = blast.Resolve(g, opts.Targets); err != nil {
+			return err
+		}
+	} else {
+		targets = services(g)
+	}
+	if opts.ByNode {
+		res := blast.ByNode(g, targets, opts.HardThreshold)
+		if opts.JSON {
+			if res == nil {
+				res = []blast.NodeImpact{}
+			}
+			return render.JSON(opts.IO.Out, map[string]any{"schema_version": 1, "nodes": res})
+		}
+		return render.ByNodeText(opts.IO.Out, res)
+	}
+	if len(targets) == 0 {
+		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
+	}
+	res, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit})
+	if err != nil {
+		return analysisError(err, opts.Timeout)
+	}
+	if opts.JSON {
+		return render.JSON(opts.IO.Out, res)
+	}
+	return render.DomainsText(opts.IO.Out, res)
+}
+
+// services returns your own services: the nodes of kind service.
+func services(g *graph.Graph) []int32 {
+	var out []int32
+	for i := range int32(g.Len()) {
+		if g.ModelNode(i).Kind == model.KindService {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// analysisError explains a timeout or memory bound.
+func analysisError(err error, timeout time.Duration) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("analysis stopped after --timeout %s: lower --max-order, or raise --timeout", timeout)
+	case faulttree.IsNodeLimit(err):
+		return fmt.Errorf("%v: lower --max-order, or raise --node-limit if memory allows", err)
+	}
+	return err
+}
+
+// openPSAResult is `domains --openpsa --json`.
+type openPSAResult struct {
+	SchemaVersion     int        `json:"schema_version"`
+	Top               string     `json:"top"`
+	MCSCount          *big.Int   `json:"mcs_count"`
+	OrderDistribution []*big.Int `json:"order_distribution"`
+	Probability       *float64   `json:"probability"`
+	Truncated         bool       `json:"truncated"`
+	MaxOrder          int        `json:"max_order"`
+	Sets              [][]string `json:"sets,omitempty"`
+}
+
+func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
+	m, err := openpsa.ReadFiles(opts.OpenPSA...)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	top, err := m.Top("")
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	maxSets := 0
+	if opts.Sets {
+		maxSets = opts.MaxSets
+	}
+	res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Probability: !opts.Count, MaxSets: maxSets, NodeLimit: opts.NodeLimit})
+	if err != nil {
+		return analysisError(err, opts.Timeout)
+	}
+	if opts.Count {
+		fmt.Fprintln(opts.IO.Out, res.Count.String())
+		return nil
+	}
+	name, _ := m.Builder.Label(top)
+	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: res.Count, OrderDistribution: trimZeros(res.OrderDistribution), Truncated: res.Truncated, MaxOrder: res.MaxOrder}
+	if len(res.UnknownProbability) == 0 {
+		p := res.Probability
+		out.Probability = &p
+	}
+	for _, s := range res.Sets {
+		names := make([]string, len(s))
+		for k, ev := range s {
+			names[k] = m.Builder.Event(ev).Name
+		}
+		out.Sets = append(out.Sets, names)
+	}
+	if opts.JSON {
+		return render.JSON(opts.IO.Out, out)
+	}
+	return openPSAText(opts.IO.Out, out)
+}
+
+func trimZeros(d []*big.Int) []*big.Int {
+	end := len(d)
+	for end > 0 && d[end-1].Sign() == 0 {
+		end--
+	}
+	return d[:end]
+}
+
+func openPSAText(w io.Writer, r openPSAResult) error {
+	fmt.Fprintf(w, "top %s: %s minimal cut sets (order ≤ %d)", r.Top, r.MCSCount, r.MaxOrder)
+	if r.Truncated {
+		fmt.Fprint(w, ", larger sets may have been cut off")
+	}
+	fmt.Fprintln(w)
+	for i, c := range r.OrderDistribution {
+		if c.Sign() > 0 {
+			fmt.Fprintf(w, "  order %d: %s\n", i+1, c)
+		}
+	}
+	if r.Probability != nil {
+		fmt.Fprintf(w, "probability: %.6g\n", *r.Probability)
+	} else {
+		fmt.Fprintln(w, "probability: unknown (some basic events have none)")
+	}
+	for _, s := range r.Sets {
+		fmt.Fprintf(w, "  {%s}\n", joinIDs(s))
+	}
+	return nil
+}
