@@ -2,6 +2,7 @@ package blast
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -24,7 +25,7 @@ var (
 	benchHomeRegion = "cloud0/region-00"
 )
 
-func benchGraph(b *testing.B, nodes, edges int) *graph.Graph {
+func benchGraph(b testing.TB, nodes, edges int) *graph.Graph {
 	key := fmt.Sprint(nodes, edges)
 	if g, ok := benchOnce.Load(key); ok {
 		return g.(*graph.Graph)
@@ -115,6 +116,50 @@ func BenchmarkLoadYAML(b *testing.B) {
 				}
 				b.ReportMetric(float64(g.Len()), "nodes")
 				b.ReportMetric(float64(g.EdgeCount()), "edges")
+			}
+		})
+	}
+}
+
+// BenchmarkDomains computes failure domains up to order 3 for every
+// service of a generated model.
+func BenchmarkDomains(b *testing.B) {
+	for _, s := range benchSizes[:2] {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			g := benchGraph(b, s.nodes, s.edges)
+			var targets []int32
+			for i := range int32(g.Len()) {
+				if g.ModelNode(i).Kind == "service" {
+					targets = append(targets, i)
+				}
+			}
+			b.ReportMetric(float64(len(targets)), "services")
+			for b.Loop() {
+				if _, err := Domains(context.Background(), g, targets, DomainOptions{MaxOrder: 3}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkByNode computes, for every node, the services it takes down and
+// degrades.
+func BenchmarkByNode(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			if testing.Short() && s.nodes > 10000 {
+				b.Skip("large graph skipped under -short")
+			}
+			g := benchGraph(b, s.nodes, s.edges)
+			var targets []int32
+			for i := range int32(g.Len()) {
+				if g.ModelNode(i).Kind == "service" {
+					targets = append(targets, i)
+				}
+			}
+			for b.Loop() {
+				ByNode(g, targets, 1)
 			}
 		})
 	}

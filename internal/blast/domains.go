@@ -126,13 +126,22 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 	if len(targets) == 0 {
 		return out, nil
 	}
-	m, err := faulttree.Compile(ft.Builder, tops...)
-	if err != nil {
-		return nil, fmt.Errorf("blast: %w", err)
+	a := &domainAnalyzer{g: g, ft: ft, opts: opts, singleSets: map[int32]map[int32]bool{}}
+	var err error
+	if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
+		return nil, err
 	}
-	sf := newSingleFailure(g, opts.HardThreshold)
+	if opts.MaxOrder <= faulttree.MaxSmallOrder {
+		if a.small, err = faulttree.NewSmall(ft.Builder, opts.MaxOrder, smallBudget); err != nil {
+			return nil, err
+		}
+	} else {
+		if a.model, err = faulttree.Compile(ft.Builder, tops...); err != nil {
+			return nil, fmt.Errorf("blast: %w", err)
+		}
+	}
 	for i, t := range targets {
-		td, err := analyzeTarget(ctx, m, g, sf, t, tops[i], opts)
+		td, err := a.target(ctx, t, tops[i])
 		if err != nil {
 			return nil, fmt.Errorf("blast: domains of %s: %w", g.ModelNode(t).ID, err)
 		}
@@ -151,35 +160,108 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 	return out, nil
 }
 
-func analyzeTarget(ctx context.Context, m *faulttree.Model, g *graph.Graph, sf *singleFailure, t int32, top faulttree.Ref, opts DomainOptions) (*TargetDomains, error) {
-	fo := faulttree.Options{MaxOrder: opts.MaxOrder, Probability: true, Importance: true, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit}
-	res, err := m.Analyze(ctx, top, fo)
-	if err != nil {
-		return nil, err
-	}
-	if len(res.OrderDistribution) > 0 && res.OrderDistribution[0].IsInt64() && int(res.OrderDistribution[0].Int64()) > len(res.Sets) {
-		fo.MaxSets = int(res.OrderDistribution[0].Int64()) // list every single point of failure
-		if res, err = m.Analyze(ctx, top, fo); err != nil {
-			return nil, err
+// smallBudget bounds the failure domains one gate may hold in the
+// order-truncated enumeration (memory); beyond it the analysis fails with
+// a message rather than exhausting memory.
+const smallBudget = 2_000_000
+
+// probabilityNodeLimit bounds the diagram built for a probability when the
+// cut sets came from the enumeration: past it the probability is reported
+// as unknown rather than waited for.
+const probabilityNodeLimit = 4_000_000
+
+// domainAnalyzer holds what the targets of one Domains call share.
+type domainAnalyzer struct {
+	g       *graph.Graph
+	ft      *FaultTree
+	opts    DomainOptions
+	small   *faulttree.Small // order ≤ 3: enumeration
+	singles *faulttree.Small // order 1, for the failover groups a SPOF defeats
+	model   *faulttree.Model // larger orders: BDD/ZBDD
+	// singleSets caches, per node, the nodes whose failure alone takes it
+	// down.
+	singleSets map[int32]map[int32]bool
+}
+
+// target analyses one target. Failure domains up to order 3 come from the
+// order-truncated enumeration (faulttree.Small), which stays small where a
+// full diagram can explode; larger orders and every probability come from
+// the BDD/ZBDD engine. Both are exact.
+func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*TargetDomains, error) {
+	g, opts := a.g, a.opts
+	td := &TargetDomains{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
+	parents := hardPaths(g, t, opts.HardThreshold)
+	for i, p := range parents {
+		if p != -1 && int32(i) != t && g.ModelNode(int32(i)).Unavailability == nil {
+			td.Missing++
 		}
 	}
-	td := &TargetDomains{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Count: res.Count.String(),
-		Truncated: res.Truncated, Missing: len(res.UnknownProbability), Paths: map[string][]string{}}
-	for _, d := range res.OrderDistribution {
-		td.OrderDistribution = append(td.OrderDistribution, d.String())
+	var raw [][]int
+	var probs []float64
+	var res *faulttree.Result
+	if a.small != nil {
+		sets, cut, err := a.small.CutSets(ctx, top)
+		if err != nil {
+			return nil, err
+		}
+		raw, td.Truncated = sets, cut
+		dist := make([]int, opts.MaxOrder)
+		for _, s := range sets {
+			if len(s) > 0 {
+				dist[len(s)-1]++
+			}
+		}
+		td.Count = fmt.Sprint(len(sets))
+		for _, d := range dist {
+			td.OrderDistribution = append(td.OrderDistribution, fmt.Sprint(d))
+		}
+		if td.Missing == 0 {
+			r, err := faulttree.Analyze(ctx, a.ft.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Importance: true, NodeLimit: probabilityNodeLimit})
+			if err == nil {
+				res = r
+			} else if !faulttree.IsNodeLimit(err) {
+				return nil, err
+			}
+		}
+	} else {
+		fo := faulttree.Options{MaxOrder: opts.MaxOrder, Probability: true, Importance: true, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit}
+		r, err := a.model.Analyze(ctx, top, fo)
+		if err != nil {
+			return nil, err
+		}
+		if len(r.OrderDistribution) > 0 && r.OrderDistribution[0].IsInt64() && int(r.OrderDistribution[0].Int64()) > len(r.Sets) {
+			fo.MaxSets = int(r.OrderDistribution[0].Int64()) // list every single point of failure
+			if r, err = a.model.Analyze(ctx, top, fo); err != nil {
+				return nil, err
+			}
+		}
+		res, raw, probs = r, r.Sets, r.SetProbabilities
+		td.Count, td.Truncated = r.Count.String(), r.Truncated
+		for _, d := range r.OrderDistribution {
+			td.OrderDistribution = append(td.OrderDistribution, d.String())
+		}
 	}
 	type set struct {
 		ids  []string
 		prob float64
 	}
-	sets := make([]set, len(res.Sets))
-	for i, s := range res.Sets {
+	sets := make([]set, len(raw))
+	for i, s := range raw {
 		ids := make([]string, len(s))
+		p := 1.0
 		for k, ev := range s {
-			ids[k] = g.ModelNode(int32(ev)).ID
+			n := g.ModelNode(int32(ev))
+			ids[k] = n.ID
+			if n.Unavailability == nil {
+				p = math.NaN()
+			} else {
+				p *= *n.Unavailability
+			}
 		}
 		slices.Sort(ids)
-		p := res.SetProbabilities[i]
+		if probs != nil {
+			p = probs[i]
+		}
 		if math.IsNaN(p) {
 			p = -1
 		}
@@ -189,12 +271,14 @@ func analyzeTarget(ctx context.Context, m *faulttree.Model, g *graph.Graph, sf *
 		return cmp.Or(cmp.Compare(len(a.ids), len(b.ids)), cmp.Compare(b.prob, a.prob), slices.Compare(a.ids, b.ids))
 	})
 	for _, s := range sets {
-		td.CutSets = append(td.CutSets, s.ids)
 		if len(s.ids) == 1 {
 			td.SPOFs = append(td.SPOFs, s.ids[0])
 		}
+		if len(td.CutSets) < opts.MaxSets || len(s.ids) == 1 {
+			td.CutSets = append(td.CutSets, s.ids)
+		}
 	}
-	if td.Missing == 0 && !math.IsNaN(res.Probability) {
+	if res != nil && td.Missing == 0 && !math.IsNaN(res.Probability) {
 		p := res.Probability
 		h := p * HoursPerYear
 		td.Probability, td.DowntimeHoursPerYear = &p, &h
@@ -208,7 +292,6 @@ func analyzeTarget(ctx context.Context, m *faulttree.Model, g *graph.Graph, sf *
 			}
 		}
 	}
-	parents := hardPaths(g, t, opts.HardThreshold)
 	for _, s := range td.CutSets {
 		for _, id := range s {
 			if _, ok := td.Paths[id]; ok {
@@ -218,9 +301,9 @@ func analyzeTarget(ctx context.Context, m *faulttree.Model, g *graph.Graph, sf *
 			td.Paths[id] = pathTo(g, parents, t, u)
 		}
 	}
-	for _, id := range td.SPOFs {
-		u, _ := g.Lookup(id)
-		td.Defeated = append(td.Defeated, defeatedGroups(g, sf, u, t)...)
+	var err error
+	if td.Defeated, err = a.defeatedGroups(ctx, t, parents, td.SPOFs); err != nil {
+		return nil, err
 	}
 	return td, nil
 }
@@ -267,82 +350,134 @@ func pathTo(g *graph.Graph, parent []int32, target, u int32) []string {
 	return rev
 }
 
-// defeatedGroups lists the failover groups on the way to target whose
-// members all (or all but fewer than Min) go down with cause.
-func defeatedGroups(g *graph.Graph, sf *singleFailure, cause, target int32) []DefeatedGroup {
-	defer sf.reset()
-	down, _ := sf.run(cause)
-	isDown := make(map[int32]bool, len(down))
-	for _, v := range down {
-		isDown[v] = true
+// defeatedGroups lists the failover groups in the target's hard cone that
+// one of its single points of failure defeats: a group of n members
+// needing k is defeated by u when u alone takes down n−k+1 members, u
+// being among the order-1 cut sets of each (singles). Chains show how u
+// reaches each member.
+func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, parents []int32, spofs []string) ([]DefeatedGroup, error) {
+	g := a.g
+	if len(spofs) == 0 {
+		return nil, nil
 	}
-	// Only groups of nodes the target (transitively) depends on.
-	upstream := map[int32]bool{}
-	for _, v := range g.Neighbourhood([]int32{target}, 0) {
-		upstream[v] = true
+	isSPOF := map[int32]bool{}
+	for _, id := range spofs {
+		u, _ := g.Lookup(id)
+		isSPOF[u] = true
+	}
+	singles := func(u int32) (map[int32]bool, error) {
+		if set, ok := a.singleSets[u]; ok {
+			return set, nil
+		}
+		r, err := a.ft.Down(u)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := a.singles.Singles(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		set := make(map[int32]bool, len(evs))
+		for _, e := range evs {
+			set[int32(e)] = true
+		}
+		a.singleSets[u] = set
+		return set, nil
 	}
 	var out []DefeatedGroup
-	for _, v := range down {
-		if !upstream[v] {
+	for v := range int32(g.Len()) {
+		if parents[v] == -1 {
 			continue
 		}
 		for _, r := range g.Requirements(v) {
-			if !r.Group || r.Impact < sf.hard {
+			if !r.Group || r.Impact < a.opts.HardThreshold {
 				continue
 			}
 			members := g.Members(r)
-			var downMembers []int32
-			for _, mb := range members {
-				if isDown[mb] {
-					downMembers = append(downMembers, mb)
+			need := len(members) - int(r.Min) + 1
+			count := map[int32]int{}
+			downBy := make([]map[int32]bool, len(members))
+			for i, m := range members {
+				s, err := singles(m)
+				if err != nil {
+					return nil, err
+				}
+				downBy[i] = s
+				for u := range s {
+					if isSPOF[u] {
+						count[u]++
+					}
 				}
 			}
-			if len(downMembers) <= len(members)-int(r.Min) {
-				continue
+			var causes []int32
+			for u, c := range count {
+				if c >= need {
+					causes = append(causes, u)
+				}
 			}
-			dg := DefeatedGroup{Cause: g.ModelNode(cause).ID, Owner: g.ModelNode(v).ID}
-			for _, mb := range members {
-				dg.Members = append(dg.Members, g.ModelNode(mb).ID)
+			slices.Sort(causes)
+			for _, u := range causes {
+				dg := DefeatedGroup{Cause: g.ModelNode(u).ID, Owner: g.ModelNode(v).ID}
+				for i, m := range members {
+					dg.Members = append(dg.Members, g.ModelNode(m).ID)
+					if downBy[i][u] {
+						dg.Down = append(dg.Down, g.ModelNode(m).ID)
+						chain, err := a.chain(ctx, m, u, singles)
+						if err != nil {
+							return nil, err
+						}
+						dg.Chains = append(dg.Chains, chain)
+					}
+				}
+				out = append(out, dg)
 			}
-			for _, mb := range downMembers {
-				dg.Down = append(dg.Down, g.ModelNode(mb).ID)
-				dg.Chains = append(dg.Chains, chainWithin(g, mb, cause, isDown))
-			}
-			out = append(out, dg)
 		}
 	}
-	slices.SortFunc(out, func(a, b DefeatedGroup) int {
-		return cmp.Or(strings.Compare(a.Owner, b.Owner), slices.Compare(a.Members, b.Members))
+	slices.SortFunc(out, func(x, y DefeatedGroup) int {
+		return cmp.Or(strings.Compare(x.Owner, y.Owner), slices.Compare(x.Members, y.Members), strings.Compare(x.Cause, y.Cause))
 	})
-	return out
+	return out, nil
 }
 
-// chainWithin finds a shortest chain of dependencies from u to cause
-// through down nodes, u first.
-func chainWithin(g *graph.Graph, u, cause int32, isDown map[int32]bool) []string {
-	parent := map[int32]int32{u: u}
-	queue := []int32{u}
+// chain finds a shortest chain of hard dependencies from m to cause
+// through nodes that cause alone takes down, m first.
+func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32, singles func(int32) (map[int32]bool, error)) ([]string, error) {
+	g := a.g
+	parent := map[int32]int32{m: m}
+	queue := []int32{m}
 	for k := 0; k < len(queue); k++ {
 		if _, found := parent[cause]; found {
 			break
 		}
-		for _, v := range g.Dependencies(queue[k]) {
-			if _, seen := parent[v]; !seen && isDown[v] {
-				parent[v] = queue[k]
-				queue = append(queue, v)
+		for _, r := range g.Requirements(queue[k]) {
+			if r.Impact < a.opts.HardThreshold {
+				continue
+			}
+			for _, v := range g.Members(r) {
+				if _, seen := parent[v]; seen {
+					continue
+				}
+				s, err := singles(v)
+				if err != nil {
+					return nil, err
+				}
+				if s[cause] {
+					parent[v] = queue[k]
+					queue = append(queue, v)
+				}
 			}
 		}
 	}
 	if _, ok := parent[cause]; !ok {
-		return []string{g.ModelNode(u).ID, g.ModelNode(cause).ID}
+		return []string{g.ModelNode(m).ID, g.ModelNode(cause).ID}, nil
 	}
 	var rev []string
 	for v := cause; ; v = parent[v] {
 		rev = append(rev, g.ModelNode(v).ID)
-		if v == u {
+		if v == m {
 			break
 		}
 	}
 	slices.Reverse(rev)
-	return rev
+	return rev, nil
 }

@@ -162,3 +162,6 @@ func (t *FaultTree) requirements(u int32, path map[int32]bool) (faulttree.Ref, e
 	}
 	return t.Builder.Gate(faulttree.Or, 0, terms...), nil
 }
+
+// Down returns the gate "node u is down" (its own failure included).
+func (t *FaultTree) Down(u int32) (faulttree.Ref, error) { return t.node(u, nil) }

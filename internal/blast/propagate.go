@@ -179,60 +179,67 @@ func (e *evaluator) requirement(r graph.Requirement) float64 {
 	return e.scratch[r.Min-1]
 }
 
-// contribution returns how much dependency v costs u: the largest loss of
-// any requirement of u that names v, counting a group only when the group
-// itself is impaired and v is among its impaired members.
-func (e *evaluator) contribution(u, v int32) float64 {
-	best := 0.0
-	for _, r := range e.net.Requirements(u) {
-		if !slices.Contains(e.net.Members(r), v) {
-			continue
-		}
-		x := e.imp[v]
-		if r.Group {
-			x = min(x, e.requirement(r))
-		}
-		best = max(best, r.Impact*x)
-	}
-	return best
-}
-
-// explain assigns hops and the explaining dependency by a breadth-first
-// search from the failed nodes along contributing edges.
-func (p *Propagation) explain(net Network, ev evaluator, failed []int32) {
+// explain assigns each affected node its hop count and explaining
+// dependency: the shortest chain of contributing dependencies from a
+// seed, ties going to the dependency that costs the most, then to the
+// lower ID. A dependency contributes when it is impaired and its
+// requirement is (a group only when the group itself is impaired). Nodes
+// are visited in the graph's dependencies-first order, so one pass settles
+// everything outside cycles; inside a cycle the members are relaxed until
+// nothing changes. O(V + E') for the E' requirement edges of the affected
+// nodes.
+func (p *Propagation) explain(net Network, ev evaluator, seeds []int32) {
 	for i := range p.Hops {
 		p.Hops[i], p.Via[i] = -1, -1
 	}
-	bestLoss := make([]float64, len(p.Hops))
-	queue := make([]int32, 0, len(failed))
-	for _, f := range failed {
-		if p.Hops[f] == -1 {
-			p.Hops[f] = 0
-			queue = append(queue, f)
-		}
+	for _, f := range seeds {
+		p.Hops[f] = 0
 	}
-	slices.Sort(queue)
-	for k := 0; k < len(queue); k++ {
-		v := queue[k]
-		if p.Impairment[v] <= Epsilon {
-			continue
+	bestLoss := make([]float64, len(p.Hops))
+	relax := func(u int32) bool {
+		if p.Hops[u] == 0 || p.Impairment[u] <= Epsilon {
+			return false
 		}
-		for _, u := range net.Dependents(v) {
-			if p.Impairment[u] <= Epsilon || (p.Hops[u] != -1 && p.Hops[u] != p.Hops[v]+1) {
+		changed := false
+		for _, r := range net.Requirements(u) {
+			x := ev.requirement(r)
+			if x <= Epsilon || r.Impact <= 0 {
 				continue
 			}
-			loss := ev.contribution(u, v)
-			if loss <= Epsilon {
-				continue
-			}
-			if p.Hops[u] == -1 {
-				p.Hops[u], p.Via[u] = p.Hops[v]+1, v
-				bestLoss[u] = loss
-				queue = append(queue, u)
-			} else if loss > bestLoss[u] || (loss == bestLoss[u] && v < p.Via[u]) {
-				p.Via[u], bestLoss[u] = v, loss
+			for _, v := range net.Members(r) {
+				hv := p.Hops[v]
+				if hv < 0 || p.Impairment[v] <= Epsilon {
+					continue
+				}
+				loss := r.Impact * min(x, p.Impairment[v])
+				h := hv + 1
+				switch {
+				case p.Hops[u] < 0 || h < p.Hops[u]:
+				case h == p.Hops[u] && (loss > bestLoss[u] || (loss == bestLoss[u] && v < p.Via[u])):
+				default:
+					continue
+				}
+				p.Hops[u], p.Via[u], bestLoss[u] = h, v, loss
+				changed = true
 			}
 		}
+		return changed
+	}
+	order := net.Order()
+	for k := 0; k < len(order); {
+		end := k + 1
+		for end < len(order) && net.Component(order[end]) == net.Component(order[k]) {
+			end++
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, u := range order[k:end] {
+				if relax(u) && end-k > 1 {
+					changed = true
+				}
+			}
+		}
+		k = end
 	}
 	for i, x := range p.Impairment {
 		if x > Epsilon {
