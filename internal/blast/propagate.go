@@ -13,9 +13,9 @@ type Network interface {
 	Requirements(i int32) []graph.Requirement
 	Members(r graph.Requirement) []int32
 	Dependents(i int32) []int32
-	// Order lists every node, dependencies before dependents, with the
-	// members of a cycle next to each other; Component names each node's
-	// strongly connected component.
+	// Order lists every node dependencies first, the members of a cycle
+	// together; Component names each node's strongly connected component,
+	// the indices following the same order.
 	Order() []int32
 	Component(i int32) int32
 }
@@ -35,7 +35,8 @@ type Propagation struct {
 	// Impairment is indexed by node ID; 0 for unaffected nodes.
 	Impairment []float64
 	// Hops is the length of the explaining path, -1 for unaffected nodes
-	// and 0 for the failed ones.
+	// and 0 for the failed ones; nil until paths are computed (Propagate
+	// computes them; Path does on demand).
 	Hops []int32
 	// Via is the dependency that explains each affected node, -1 for the
 	// failed and unaffected nodes.
@@ -43,6 +44,23 @@ type Propagation struct {
 	// Order lists the affected nodes (impairment > Epsilon, failed
 	// included) in ascending ID order.
 	Order []int32
+
+	// What explainPaths needs, kept so paths can be added later.
+	net   Network
+	base  []float64
+	seeds []int32
+	cand  []int32 // downstream candidates, dependencies first
+}
+
+// explainPaths fills Hops and Via (see explain), once.
+func (p *Propagation) explainPaths() {
+	if p.Hops != nil {
+		return
+	}
+	p.Hops = make([]int32, len(p.Impairment))
+	p.Via = make([]int32, len(p.Impairment))
+	ev := evaluator{net: p.net, imp: p.Impairment, base: p.base}
+	p.explain(p.net, ev, p.seeds, p.cand)
 }
 
 // Propagate computes the impairments that follow from failing the given
@@ -66,6 +84,12 @@ type Seed struct {
 // on their own. A seeded node's own impairment b combines with what its
 // dependencies cost it like one more loss: 1 − (1 − b)·Π(1 − loss).
 func PropagateSeeds(net Network, seeds []Seed) *Propagation {
+	return propagate(net, seeds, true)
+}
+
+// propagate computes the impairments, and the explaining paths when
+// explain is set.
+func propagate(net Network, seeds []Seed, explain bool) *Propagation {
 	n := net.Len()
 	base := make([]float64, n)
 	failed := make([]int32, 0, len(seeds))
@@ -79,11 +103,7 @@ func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 			failed = append(failed, s.Node)
 		}
 	}
-	p := &Propagation{
-		Impairment: make([]float64, n),
-		Hops:       make([]int32, n),
-		Via:        make([]int32, n),
-	}
+	p := &Propagation{Impairment: make([]float64, n)}
 	// Candidates: everything downstream of a failed node.
 	inC := make([]bool, n)
 	cand := make([]int32, 0, 64)
@@ -102,25 +122,47 @@ func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 		}
 	}
 	ev := evaluator{net: net, imp: p.Impairment, base: base}
-	// Walk the graph's fixed order, evaluating the candidates; a cycle's
-	// members come together and are iterated to their fixed point.
-	order := net.Order()
-	for k := 0; k < len(order); {
-		u := order[k]
+	// Evaluate the candidates in the graph's dependencies-first order (by
+	// component index, which Tarjan's algorithm numbers in that order); a
+	// cycle's members come together and are iterated to their fixed point.
+	if len(cand)*8 > n { // most of the graph: filter the fixed order, O(V)
+		cand = cand[:0]
+		for _, u := range net.Order() {
+			if inC[u] {
+				cand = append(cand, u)
+			}
+		}
+	} else { // a small part: sort it, O(C log C)
+		slices.SortFunc(cand, func(a, b int32) int {
+			if ca, cb := net.Component(a), net.Component(b); ca != cb {
+				return int(ca - cb)
+			}
+			return int(a - b)
+		})
+	}
+	for k := 0; k < len(cand); {
+		u := cand[k]
 		end := k + 1
-		for end < len(order) && net.Component(order[end]) == net.Component(u) {
+		for end < len(cand) && net.Component(cand[end]) == net.Component(u) {
 			end++
 		}
 		if end-k == 1 {
-			if inC[u] {
-				ev.imp[u] = ev.eval(u)
-			}
+			ev.imp[u] = ev.eval(u)
 		} else {
-			ev.fixpoint(order[k:end], inC)
+			ev.fixpoint(cand[k:end], inC)
 		}
 		k = end
 	}
-	p.explain(net, ev, failed)
+	for _, u := range cand {
+		if p.Impairment[u] > Epsilon {
+			p.Order = append(p.Order, u)
+		}
+	}
+	slices.Sort(p.Order)
+	p.net, p.base, p.seeds, p.cand = net, base, failed, cand
+	if explain {
+		p.explainPaths()
+	}
 	return p
 }
 
@@ -188,7 +230,7 @@ func (e *evaluator) requirement(r graph.Requirement) float64 {
 // everything outside cycles; inside a cycle the members are relaxed until
 // nothing changes. O(V + E') for the E' requirement edges of the affected
 // nodes.
-func (p *Propagation) explain(net Network, ev evaluator, seeds []int32) {
+func (p *Propagation) explain(net Network, ev evaluator, seeds []int32, cand []int32) {
 	for i := range p.Hops {
 		p.Hops[i], p.Via[i] = -1, -1
 	}
@@ -225,7 +267,7 @@ func (p *Propagation) explain(net Network, ev evaluator, seeds []int32) {
 		}
 		return changed
 	}
-	order := net.Order()
+	order := cand // sorted dependencies first by propagate
 	for k := 0; k < len(order); {
 		end := k + 1
 		for end < len(order) && net.Component(order[end]) == net.Component(order[k]) {
@@ -241,16 +283,12 @@ func (p *Propagation) explain(net Network, ev evaluator, seeds []int32) {
 		}
 		k = end
 	}
-	for i, x := range p.Impairment {
-		if x > Epsilon {
-			p.Order = append(p.Order, int32(i))
-		}
-	}
 }
 
 // Path returns the explaining path of node u, from a failed node to u; nil
 // when u is unaffected.
 func (p *Propagation) Path(u int32) []int32 {
+	p.explainPaths()
 	if p.Hops[u] < 0 {
 		return nil
 	}

@@ -63,6 +63,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newStatusCmd(ios),
 		newDomainsCmd(ios, nil),
 		newExportCmd(ios),
+		newExplainCmd(ios),
 	)
 	return root
 }

@@ -80,7 +80,9 @@ func components(g *Graph, fn func([]int32)) {
 func (g *Graph) Order() []int32 { return g.order }
 
 // Component returns the index of node i's strongly connected component;
-// nodes share an index exactly when they depend on each other.
+// nodes share an index exactly when they depend on each other, and a
+// component's dependencies have smaller indices (Tarjan's algorithm emits
+// components dependencies first).
 func (g *Graph) Component(i int32) int32 { return g.component[i] }
 
 // orderComponents fills order and component.

@@ -37,7 +37,7 @@ var (
 	nodeKeys    = []string{"id", "kind", "name", "depends_on", "status", "sources", "confidence",
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
 	depKeys    = []string{"id", "impact", "any_of", "min"}
-	statusKeys = []string{"type", "url", "components", "locations", "maintenance"}
+	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
 	sourceKeys = []string{"url", "as_of", "note"}
 )
 
@@ -426,6 +426,8 @@ func (d *decoder) status(v *yaml.Node) *model.Status {
 			if f, ok := d.fraction(v, "status maintenance"); ok {
 				st.Maintenance = &f
 			}
+		case "hosted_on":
+			st.HostedOn, st.HostedOnPos = d.strList(v, "status hosted_on")
 		}
 	})
 	if v = d.deref(v); v == nil || v.Kind != yaml.MappingNode {

@@ -221,6 +221,16 @@ func (l *loader) check() {
 	}
 	var ids []string // built lazily for suggestions
 	for _, n := range l.model.Nodes {
+		if n.Status != nil {
+			for i, h := range n.Status.HostedOn {
+				if _, ok := index[h]; !ok {
+					if ids == nil {
+						ids = sortedIDs(index)
+					}
+					l.errs = append(l.errs, &Error{Pos: n.Status.HostedOnPos[i], Msg: fmt.Sprintf("status hosted_on: unknown node %q", h), Hint: l.unknownHint(h, ids)})
+				}
+			}
+		}
 		for _, dep := range n.DependsOn {
 			for i, target := range dep.Targets() {
 				pos := dep.Pos
@@ -235,16 +245,21 @@ func (l *loader) check() {
 					continue
 				}
 				if ids == nil {
-					ids = make([]string, 0, len(index))
-					for id := range index {
-						ids = append(ids, id)
-					}
-					slices.Sort(ids)
+					ids = sortedIDs(index)
 				}
 				l.errs = append(l.errs, &Error{Pos: pos, Msg: fmt.Sprintf("unknown dependency %q", target), Hint: l.unknownHint(target, ids)})
 			}
 		}
 	}
+}
+
+func sortedIDs(index map[string]*model.Node) []string {
+	ids := make([]string, 0, len(index))
+	for id := range index {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // unknownHint suggests a fix for a dependency on an unknown id.

@@ -171,6 +171,13 @@ type Status struct {
 	// Maintenance is the impairment given to the node while under planned
 	// maintenance; nil means the default.
 	Maintenance *float64
+	// HostedOn names the nodes the status page itself runs on: when they
+	// fail, the page's silence proves nothing (a status site on the same
+	// cloud as the service showed "no incidents" during Heroku's 2025-06-10
+	// outage).
+	HostedOn []string
+	// HostedOnPos holds the positions of HostedOn, index for index.
+	HostedOnPos []Pos
 	// Pos is where the block was declared.
 	Pos Pos
 }
