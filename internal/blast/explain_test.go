@@ -127,9 +127,9 @@ var explainTests = []struct {
   - {id: acme/admin, kind: service, depends_on: [heroku/common-runtime]}
   - {id: acme/worker, kind: service, depends_on: [aws/us-east-1]}
 `,
-		impacted:  []string{"acme/app", "acme/admin"},
-		healthy:   []string{"acme/worker"},
-		from:      "2025-06-10T06:00:00Z", to: "2025-06-10T20:00:00Z",
+		impacted: []string{"acme/app", "acme/admin"},
+		healthy:  []string{"acme/worker"},
+		from:     "2025-06-10T06:00:00Z", to: "2025-06-10T20:00:00Z",
 		watched:   []string{"heroku", "aws/us-east-1"},
 		wantFirst: []string{"heroku"},
 		wantLayer: "third-party",

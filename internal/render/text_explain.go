@@ -101,4 +101,3 @@ func mdCodeChain(path []string) string {
 	}
 	return strings.Join(parts, " → ")
 }
-
