@@ -127,6 +127,33 @@ func TestGCPIncidentLandsOnRegion(t *testing.T) {
 	}
 }
 
+// TestAzureConstructedFeedLandsOnRegion: Azure publishes no well-formed
+// real sample (feeds.md §5); the feed package's constructed fixture names
+// "Virtual Machines" in "East US 2", which must land on the catalog's
+// azure/eastus2 virtual-machines node and not on East US.
+func TestAzureConstructedFeedLandsOnRegion(t *testing.T) {
+	m := loadCatalogs(t)
+	data, err := os.ReadFile(filepath.Join("..", "feed", "testdata", "azure-constructed.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := feed.Parse(data, feed.FormatAzureRSS, "azure-constructed.rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Map(m, doc, "https://rssfeed.azure.status.microsoft/en-us/status/feed/", 0)
+	nodes := map[string]bool{}
+	for _, mt := range res.Matches {
+		nodes[mt.NodeID] = true
+	}
+	if !nodes["azure/eastus2/vms"] {
+		t.Errorf("no incident landed on azure/eastus2/vms; matched: %v", nodes)
+	}
+	if nodes["azure/eastus/vms"] {
+		t.Error("an East US 2 incident landed on East US")
+	}
+}
+
 func TestMapUnmappedAndImpairment(t *testing.T) {
 	maint := 0.0
 	m := &model.Model{Nodes: []*model.Node{
