@@ -1,5 +1,17 @@
-// Package blast answers "if these nodes fail, what else fails, how much,
-// and along which path": the blast radius of an upstream outage.
+// Package blast holds depgraph's analyses of a dependency graph:
+//
+//   - Run and Propagate: the blast radius of an upstream outage — what else
+//     fails, how much, and along which path (below);
+//   - Domains: shared failure domains, the minimal cut sets of the fault
+//     tree the model implies (FaultTree), with single points of failure,
+//     the failover groups one node defeats, exact probabilities and
+//     importance measures;
+//   - ByNode: for every node, the targets its failure alone takes down and
+//     those it degrades;
+//   - Explain: the ranking of candidate root causes of an observed
+//     incident (see Explain for the scoring).
+//
+// # Blast radius
 //
 // # Semantics
 //
@@ -26,4 +38,22 @@
 //
 // Complexity: O(V' + E') for the V' nodes and E' edges downstream of the
 // failure, plus the iterations inside cycles.
+//
+// # Failure domains
+//
+// Every node can fail by itself (a basic event whose probability is its
+// unavailability) and fails when its dependencies say so: a hard
+// dependency (impact at least the hard threshold, 1 by default) is an OR;
+// a failover group "any_of n, min k" fails when n−k+1 members fail (an
+// at-least gate); weaker dependencies never make a node down and are left
+// out. Cycles get the least fixed point. A target's failure domains are the
+// minimal cut sets of "the target is down" without its own basic event,
+// bounded by a maximum order. Orders up to 3 are enumerated bottom-up with
+// truncation (faulttree.Small: MOCUS, Fussell & Vesely 1972, truncated);
+// larger orders and probabilities use binary decision diagrams (Bryant
+// 1986) and zero-suppressed ones for the cut sets (Rauzy 1993, Minato
+// 1993). Importance: Fussell–Vesely and Birnbaum (Dutuit & Rauzy 2001).
+// The single-node view (ByNode) is a reachability computation with a
+// counter per failover group. INDaaS (Zhai et al., OSDI 2014) calls these
+// sets risk groups.
 package blast
