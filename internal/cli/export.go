@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
@@ -16,6 +18,8 @@ type exportOptions struct {
 	IO            *iostreams.IOStreams
 	Model         modelFlags
 	OpenPSA       bool
+	Format        string
+	All           bool
 	Target        string
 	HardThreshold float64
 	Output        string
@@ -24,28 +28,42 @@ type exportOptions struct {
 func newExportCmd(ios *iostreams.IOStreams) *cobra.Command {
 	opts := &exportOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "export --openpsa",
+		Use:   "export --format FORMAT | --openpsa",
 		Short: "Write the model in another tool's format",
-		Long: `Export writes the model for other tools. --openpsa writes the fault tree the
+		Long: exportFormatHelp + `
+--openpsa writes the fault tree the
 model implies (see depgraph domains --help for the semantics) in the Open-PSA
 Model Exchange Format, so SCRAM or XFTA can check depgraph's failure domains.
 
 The top event is one service's failure from upstream causes (--target), or,
 by default, any of your services failing (an OR over them). Basic events are
 the nodes, with their unavailability as probability when the model has one.`,
-		Example: `  $ depgraph export --openpsa -m acme.yaml > acme.xml
+		Example: `  $ depgraph export --format csv-edges -m acme.yaml -o edges.csv
+  $ depgraph export --format mermaid --all > graph.mmd
+  $ depgraph export --format cyclonedx -o bom.json
+  $ depgraph export --openpsa -m acme.yaml > acme.xml
   $ depgraph export --openpsa --target acme/support-bot -o bot.xml
   $ scram --mcs --limit-order 3 bot.xml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !opts.OpenPSA {
-				return flagErrorf("say which format: --openpsa")
+			switch {
+			case opts.OpenPSA && opts.Format != "":
+				return flagErrorf("--openpsa and --format exclude each other")
+			case opts.Format != "":
+				return runExportFormat(&exportFormatOptions{IO: opts.IO, Model: opts.Model, Format: opts.Format, Output: opts.Output, All: opts.All})
+			case !opts.OpenPSA:
+				return flagErrorf("say which format: --format %s, or --openpsa", strings.Join(exportFormatNames(), "|"))
 			}
 			return runExport(opts)
 		},
 	}
 	opts.Model.register(cmd)
 	cmd.Flags().BoolVar(&opts.OpenPSA, "openpsa", false, "write Open-PSA MEF XML")
+	cmd.Flags().StringVar(&opts.Format, "format", "", "`format`: "+strings.Join(exportFormatNames(), ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return exportFormatNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	cmd.Flags().BoolVar(&opts.All, "all", false, "with --format, the whole model (default: your services and what they depend on)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "the `node` whose failure is the top event (default: any service)")
 	cmd.Flags().Float64Var(&opts.HardThreshold, "hard-threshold", 1, "impact from which a dependency can take its dependent down")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file`")
@@ -87,4 +105,13 @@ func runExport(opts *exportOptions) error {
 	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
 		return openpsa.Write(w, ft.Builder, name, top)
 	})
+}
+
+// exportFormatNames lists the --format values.
+func exportFormatNames() []string {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = string(f)
+	}
+	return names
 }

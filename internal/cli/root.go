@@ -64,6 +64,10 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newDomainsCmd(ios, nil),
 		newExportCmd(ios),
 		newExplainCmd(ios),
+		newCheckCmd(ios),
+		newReviewCmd(ios),
+		newDiffCmd(ios),
+		newImportCmd(ios),
 	)
 	return root
 }

@@ -371,6 +371,9 @@ func diskSource(p string) source {
 				base = "."
 			}
 			q := filepath.Join(base, filepath.FromSlash(rel))
+			if filepath.IsAbs(rel) {
+				q = rel
+			}
 			if _, err := os.Stat(q); err != nil {
 				return source{}, false
 			}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/export"
+	"github.com/depgraph/depgraph/internal/iostreams"
+)
+
+// exportFormatOptions are the options of `depgraph export --format X`
+// (csv-edges, csv-domains, graphml, mermaid, cyclonedx).
+type exportFormatOptions struct {
+	IO     *iostreams.IOStreams
+	Model  modelFlags
+	Format string
+	Output string
+	// All writes every node, not only those your services reach.
+	All bool
+}
+
+// exportFormatHelp documents the --format exports, for export's Long.
+const exportFormatHelp = `--format writes the model for spreadsheets and other tools:
+
+  csv-edges    one row per dependency edge: both ends with name, kind, layer
+               and organisation, the impact, the failover group (members and
+               min) it belongs to, part_of, and the file:line declaring it
+  csv-domains  one row per failure domain of each service (minimal cut sets
+               up to order 3, as depgraph domains): target, size, nodes, the
+               probability all of them are down, the service's own
+               unavailability, and the failover groups a single point of
+               failure defeats
+  graphml      GraphML for yEd and Gephi: nodes with kind, layer, name, org
+               and owner; edges with impact and failover group
+  mermaid      a Mermaid flowchart to paste into a postmortem: one subgraph
+               per organisation, failover members dashed, impacts below 1
+               as labels
+  cyclonedx    a CycloneDX 1.6 JSON BOM: every node a service (bom-ref = id),
+               the graph under "dependencies", depgraph's semantics in
+               depgraph:* properties; deterministic serial number
+
+By default only your services and what they depend on are written (the
+included catalogs' unused regions are left out); --all writes every node.
+CSV cells that a spreadsheet would run as a formula get a leading quote.`
+
+// runExportFormat writes the model in one of the export.Formats.
+func runExportFormat(opts *exportFormatOptions) error {
+	f, err := export.ParseFormat(opts.Format)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	_, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	xopts := export.Options{All: opts.All}
+	if f == export.FormatCSVDomains {
+		res, err := export.ComputeDomains(context.Background(), g, blast.DomainOptions{})
+		if err != nil {
+			return analysisError(err, 0)
+		}
+		if len(res.Targets) == 0 {
+			warn(opts.IO.ErrOut, "the model has no service (kind: service): no failure domains to write")
+		}
+		for _, t := range res.Targets {
+			if n, err := strconv.Atoi(t.Count); err == nil && n > len(t.CutSets) {
+				warn(opts.IO.ErrOut, "%s: %d of its %d failure domains written (the smallest first)", t.Target, len(t.CutSets), n)
+			}
+		}
+		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error { return export.DomainsCSV(w, g, res) })
+	}
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		if err := export.Write(context.Background(), w, f, g, xopts); err != nil {
+			return fmt.Errorf("export %s: %w", f, err)
+		}
+		return nil
+	})
+}
