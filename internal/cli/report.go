@@ -1,0 +1,248 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/depgraph/depgraph/catalogs"
+	"github.com/depgraph/depgraph/examples"
+	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/report"
+	"github.com/depgraph/depgraph/internal/store"
+)
+
+// The report formats.
+const (
+	reportHTML     = "html"
+	reportMarkdown = "markdown"
+	reportJSON     = "json"
+)
+
+type reportOptions struct {
+	IO    *iostreams.IOStreams
+	Model modelFlags
+	// Output is the file written, "" or "-" for standard output.
+	Output string
+	// Format is html, markdown or json.
+	Format string
+	// DB is the incident store; "" means the default one, used only when
+	// it exists.
+	DB string
+	// StaleDays, HistoryDays, MaxOrder and PictureNodes tune the report.
+	StaleDays    int
+	HistoryDays  int
+	MaxOrder     int
+	PictureNodes int
+	Timeout      time.Duration
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+}
+
+const reportLong = `Report writes the pre-incident risk report, for a risk lead to read and
+forward. In this order: a one-minute summary (the services an outside node
+can take down alone, the worst shared failure domains, the single points of
+failure, expected downtime where the model has probabilities); one section
+per service (its single points of failure, the failure domains that defeat
+its failover groups, with the chains that show why, its expected downtime
+and the nodes contributing most to it); concentration (the providers,
+regions and vendors most of your services sit on, with how many each takes
+down or degrades); stale facts (sources older than --stale-days, with where
+they are declared); a picture of the relevant part of the graph, single
+points of failure and shared failure domains marked, at most
+--picture-nodes nodes (it says what it left out); an incident timeline when
+the incident store has history; and when and from which model (a SHA-256 of
+the loaded files) it was generated.
+
+Semantics are those of depgraph domains (minimal cut sets of the fault tree
+the model implies, up to --max-order nodes; a hard dependency is an OR, a
+failover group fails when too many members fail) and domains --by-node.
+A node is "outside" when it belongs to another organisation than the
+services that reach it.
+
+Formats: html (one self-contained file: inline CSS and SVG, no network
+fetch, prints well), markdown (renders on code-hosting sites) and json (the
+canonical, versioned form, carrying everything the other two show). The
+format comes from --format, else from the -o extension (.html, .md, .json);
+without either, Markdown. HTML is never written to a terminal.
+
+The incident timeline reads --db, or the default store when it exists
+(depgraph ingest fills it), over the last --history-days days.`
+
+func newReportCmd(ios *iostreams.IOStreams) *cobra.Command {
+	return newReportCmdRun(ios, nil)
+}
+
+func newReportCmdRun(ios *iostreams.IOStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{IO: ios, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write the risk report (HTML, Markdown or JSON) for people to read and forward",
+		Long:  reportLong,
+		Example: `  $ depgraph report -m acme.yaml -o risk.html
+  $ depgraph report -m acme.yaml -o risk.md
+  $ depgraph report --format json --stale-days 180 > risk.json
+  $ depgraph report --db state/depgraph.db -o risk.html`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := reportFormat(opts.Format, opts.Output)
+			if err != nil {
+				return err
+			}
+			opts.Format = f
+			if opts.StaleDays < 1 {
+				return flagErrorf("--stale-days %d: use a number of days from 1", opts.StaleDays)
+			}
+			if opts.HistoryDays < 1 {
+				return flagErrorf("--history-days %d: use a number of days from 1", opts.HistoryDays)
+			}
+			if opts.MaxOrder < 1 || opts.MaxOrder > 8 {
+				return flagErrorf("--max-order %d: use 1 to 8", opts.MaxOrder)
+			}
+			if opts.PictureNodes < 1 || opts.PictureNodes > 600 {
+				return flagErrorf("--picture-nodes %d: use 1 to 600", opts.PictureNodes)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runReport(cmd.Context(), opts)
+		},
+	}
+	opts.Model.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Output, "output", "o", "", "write to `file` (.html, .md or .json) instead of standard output")
+	fl.StringVar(&opts.Format, "format", "", "output `format`: html, markdown or json (default: from -o, else markdown)")
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{reportHTML, reportMarkdown, reportJSON}, cobra.ShellCompDirectiveNoFileComp
+	})
+	dbFlag(cmd, &opts.DB)
+	fl.IntVar(&opts.StaleDays, "stale-days", 365, "a source older than this many `days` is stale")
+	fl.IntVar(&opts.HistoryDays, "history-days", 180, "the incident timeline covers this many `days`")
+	fl.IntVar(&opts.MaxOrder, "max-order", 2, "largest failure domain size analysed")
+	fl.IntVar(&opts.PictureNodes, "picture-nodes", 150, "most nodes the picture draws")
+	fl.DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (0: no limit)")
+	return cmd
+}
+
+// reportFormat picks the format from --format, else from the output
+// file's extension, else Markdown.
+func reportFormat(format, output string) (string, error) {
+	switch format {
+	case reportHTML, reportMarkdown, reportJSON:
+		return format, nil
+	case "md":
+		return reportMarkdown, nil
+	case "":
+	default:
+		return "", flagErrorf("unknown format %q: use html, markdown or json", format)
+	}
+	if output == "" || output == "-" {
+		return reportMarkdown, nil
+	}
+	switch strings.ToLower(path.Ext(output)) {
+	case ".html", ".htm":
+		return reportHTML, nil
+	case ".md", ".markdown":
+		return reportMarkdown, nil
+	case ".json":
+		return reportJSON, nil
+	}
+	return "", flagErrorf("cannot tell the format of %q from its extension: use .html, .md or .json, or --format", output)
+}
+
+func runReport(ctx context.Context, opts *reportOptions) error {
+	toStdout := opts.Output == "" || opts.Output == "-"
+	if opts.Format == reportHTML && toStdout && opts.IO.IsStdoutTTY() {
+		return flagErrorf("will not write HTML to a terminal: use -o report.html, or redirect the output")
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	res, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	hash, err := report.HashFiles(res.Model.Files, modelFileReader(len(opts.Model.Paths) == 0))
+	if err != nil {
+		return err
+	}
+	now := opts.Now().UTC()
+	ro := report.Options{Now: now, ModelHash: hash, StaleDays: opts.StaleDays, MaxOrder: opts.MaxOrder, PictureNodes: opts.PictureNodes}
+	st, err := openHistory(opts.DB)
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		defer st.Close()
+		ro.TimelineTo = now
+		ro.TimelineFrom = now.AddDate(0, 0, -opts.HistoryDays)
+		if ro.Incidents, err = report.Incidents(ctx, st, res.Model, g, ro.TimelineFrom, ro.TimelineTo); err != nil {
+			return err
+		}
+	}
+	r, err := report.Build(ctx, res.Model, g, ro)
+	if errors.Is(err, report.ErrNoServices) {
+		return &InputError{Err: err}
+	}
+	if err != nil {
+		return analysisError(err, opts.Timeout)
+	}
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		switch opts.Format {
+		case reportHTML:
+			return report.WriteHTML(w, r, report.HTMLOptions{})
+		case reportJSON:
+			return report.WriteJSON(w, r)
+		}
+		return report.WriteMarkdown(w, r)
+	})
+}
+
+// openHistory opens the incident store named by --db, or the default one
+// when it exists; nil, nil when there is none.
+func openHistory(db string) (*store.Store, error) {
+	if db == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, nil
+		}
+		if _, err := os.Stat(p); err != nil {
+			return nil, nil
+		}
+		db = p
+	} else if _, err := os.Stat(db); err != nil {
+		return nil, &InputError{Err: fmt.Errorf("--db %s: %w", db, err)}
+	}
+	return openStore(db)
+}
+
+// modelFileReader reads a loaded model file for the model hash: the
+// built-in example when no -m was given, then the file on disk, then the
+// built-in catalogs (which ingest names "catalogs/NAME.yaml").
+func modelFileReader(builtinExample bool) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		if builtinExample && name == examples.Default {
+			return fs.ReadFile(examples.FS, name)
+		}
+		data, err := os.ReadFile(name)
+		if err == nil {
+			return data, nil
+		}
+		if rest, ok := strings.CutPrefix(name, "catalogs/"); ok {
+			if b, ferr := fs.ReadFile(catalogs.FS, rest); ferr == nil {
+				return b, nil
+			}
+		}
+		return nil, err
+	}
+}
