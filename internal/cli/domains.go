@@ -33,6 +33,8 @@ type domainsOptions struct {
 	JSON          bool
 	Timeout       time.Duration
 	NodeLimit     int
+	History       bool
+	DB            string
 }
 
 const domainsLong = `Domains finds the shared failure domains of your services: the minimal sets
@@ -108,6 +110,8 @@ func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domains
 	f.BoolVar(&opts.Sets, "sets", false, "with --openpsa, list the minimal cut sets (up to --max-sets)")
 	f.BoolVar(&opts.JSON, "json", false, "print JSON")
 	f.DurationVar(&opts.Timeout, "timeout", 0, "give up after this long (0: no limit)")
+	f.BoolVar(&opts.History, "history", false, "use the incident store's unavailability estimates (depgraph incidents --stats) for nodes the model gives none")
+	dbFlag(cmd, &opts.DB)
 	f.IntVar(&opts.NodeLimit, "node-limit", 0, "decision-diagram node budget, a memory bound (0: 40 million, about 1.5 GB)")
 	return cmd
 }
@@ -121,9 +125,30 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 	if len(opts.OpenPSA) > 0 {
 		return runOpenPSA(ctx, opts)
 	}
-	_, g, err := opts.Model.loadGraph()
+	res, g, err := opts.Model.loadGraph()
 	if err != nil {
 		return err
+	}
+	if opts.History {
+		st, err := openStore(opts.DB)
+		if err != nil {
+			return err
+		}
+		stats, err := historyUnavailability(ctx, st, res, g, time.Time{}, time.Time{})
+		st.Close()
+		if err != nil {
+			return err
+		}
+		used := 0
+		for id, s := range stats {
+			i, _ := g.Lookup(id)
+			if n := g.ModelNode(i); n.Unavailability == nil {
+				u := s.Unavailability
+				n.Unavailability = &u
+				used++
+			}
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: unavailability from the incident history for %d nodes\n", used)
 	}
 	var targets []int32
 	if len(opts.Targets) > 0 {
@@ -146,14 +171,14 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 	if len(targets) == 0 {
 		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
 	}
-	res, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit})
+	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit})
 	if err != nil {
 		return analysisError(err, opts.Timeout)
 	}
 	if opts.JSON {
-		return render.JSON(opts.IO.Out, res)
+		return render.JSON(opts.IO.Out, doms)
 	}
-	return render.DomainsText(opts.IO.Out, res)
+	return render.DomainsText(opts.IO.Out, doms)
 }
 
 // services returns your own services: the nodes of kind service.

@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/collect"
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/statusmap"
@@ -208,4 +210,37 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: stored components no node stands for: %s\n", summarizeIDs(un, 8))
 	}
 	return nil
+}
+
+// historyUnavailability estimates, from the store, the unavailability of
+// every used node that has a status block: the share of the window its
+// incidents covered (see store.Stats). Nodes whose feed was never stored
+// are left out.
+func historyUnavailability(ctx context.Context, st *store.Store, res *ingest.Result, g *graph.Graph, from, to time.Time) (map[string]store.Stats, error) {
+	idx := res.Model.Index()
+	known := map[string]bool{}
+	feeds, err := st.Feeds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range feeds {
+		known[f.Key] = true
+	}
+	out := map[string]store.Stats{}
+	for _, f := range collect.Plan(res.Model, usedBy(g)) {
+		if !known[f.Key] {
+			continue
+		}
+		for _, id := range f.Nodes {
+			n := idx[id]
+			ss, err := st.Stats(ctx, store.StatsQuery{Feeds: []string{f.Key}, From: from, To: to, AnyOf: n.Status.Components})
+			if err != nil {
+				return nil, err
+			}
+			if len(ss) > 0 {
+				out[id] = ss[0]
+			}
+		}
+	}
+	return out, nil
 }
