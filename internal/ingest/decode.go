@@ -103,7 +103,7 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		d.errs = append(d.errs, yamlError(path, err))
+		d.errs = append(d.errs, YAMLError(path, err))
 		return nil, d.errs
 	}
 	rf := &rawFile{path: path}
@@ -116,7 +116,7 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 		return rf, d.errs
 	}
 	if top.Kind != yaml.MappingNode {
-		d.errorf(top, "a model starts with `depgraph: 1` and a `nodes:` list", "expected a mapping at the top of the file, found %s", describe(top))
+		d.errorf(top, "a model starts with `depgraph: 1` and a `nodes:` list", "expected a mapping at the top of the file, found %s", Describe(top))
 		return rf, d.errs
 	}
 	seenVersion := false
@@ -144,7 +144,7 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 				return
 			}
 			if v.Kind != yaml.SequenceNode {
-				d.errorf(v, "", "nodes: expected a list, found %s", describe(v))
+				d.errorf(v, "", "nodes: expected a list, found %s", Describe(v))
 				return
 			}
 			for _, item := range v.Content {
@@ -158,9 +158,9 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 	return rf, d.errs
 }
 
-// yamlError turns a yaml.v3 syntax error into a positioned Error. yaml.v3
+// YAMLError turns a yaml.v3 syntax error into a positioned Error. yaml.v3
 // reports "yaml: line N: message"; the column is not available.
-func yamlError(path string, err error) *Error {
+func YAMLError(path string, err error) *Error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
@@ -182,7 +182,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string, fn func(k
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "", "%s: expected a mapping, found %s", what, describe(n))
+		d.errorf(n, "", "%s: expected a mapping, found %s", what, Describe(n))
 		return
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
@@ -225,7 +225,7 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "each node is a mapping with at least `id` and `kind`", "node: expected a mapping, found %s", describe(n))
+		d.errorf(n, "each node is a mapping with at least `id` and `kind`", "node: expected a mapping, found %s", Describe(n))
 		return
 	}
 	node := &model.Node{Pos: d.pos(n), Origin: d.origin, Kind: defaultKind}
@@ -276,7 +276,7 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 			if m, ok := d.free(v, 0).(map[string]any); ok {
 				node.Meta = m
 			} else {
-				d.errorf(v, "", "meta: expected a mapping, found %s", describe(v))
+				d.errorf(v, "", "meta: expected a mapping, found %s", Describe(v))
 			}
 		case "depends_on":
 			d.dependsOn(v, node)
@@ -316,7 +316,7 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 			continue
 		}
 		if items.Kind != yaml.SequenceNode {
-			d.errorf(items, "", "expected a list of nodes, found %s", describe(items))
+			d.errorf(items, "", "expected a list of nodes, found %s", Describe(items))
 			continue
 		}
 		for _, item := range items.Content {
@@ -332,7 +332,7 @@ func (d *decoder) dependsOn(v *yaml.Node, node *model.Node) {
 		return
 	}
 	if v.Kind != yaml.SequenceNode {
-		d.errorf(v, "write `depends_on: [a, b]` or a list of entries", "depends_on: expected a list, found %s", describe(v))
+		d.errorf(v, "write `depends_on: [a, b]` or a list of entries", "depends_on: expected a list, found %s", Describe(v))
 		return
 	}
 	for _, item := range v.Content {
@@ -453,7 +453,7 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
-		d.errorf(v, "write `sources: [{url: …, as_of: YYYY-MM-DD}]`", "sources: expected a list, found %s", describe(v))
+		d.errorf(v, "write `sources: [{url: …, as_of: YYYY-MM-DD}]`", "sources: expected a list, found %s", Describe(v))
 		return nil
 	}
 	var out []model.Source
@@ -501,7 +501,7 @@ func (d *decoder) str(v *yaml.Node, what string) (string, bool) {
 		return "", false
 	}
 	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-		d.errorf(v, "", "%s: expected a string, found %s", what, describe(v))
+		d.errorf(v, "", "%s: expected a string, found %s", what, Describe(v))
 		return "", false
 	}
 	return v.Value, true
@@ -518,7 +518,7 @@ func (d *decoder) strList(v *yaml.Node, what string) ([]string, []model.Pos) {
 		return []string{v.Value}, []model.Pos{d.pos(v)}
 	}
 	if v.Kind != yaml.SequenceNode {
-		d.errorf(v, "", "%s: expected a list of strings, found %s", what, describe(v))
+		d.errorf(v, "", "%s: expected a list of strings, found %s", what, Describe(v))
 		return nil, nil
 	}
 	out := make([]string, 0, len(v.Content))
@@ -540,7 +540,7 @@ func (d *decoder) fraction(v *yaml.Node, what string) (float64, bool) {
 	}
 	var f float64
 	if v.Kind != yaml.ScalarNode || (v.Tag != "!!float" && v.Tag != "!!int") || v.Decode(&f) != nil {
-		d.errorf(v, "", "%s: expected a number from 0 to 1, found %s", what, describe(v))
+		d.errorf(v, "", "%s: expected a number from 0 to 1, found %s", what, Describe(v))
 		return 0, false
 	}
 	if math.IsNaN(f) || f < 0 || f > 1 {
@@ -558,7 +558,7 @@ func (d *decoder) integer(v *yaml.Node, what string) (int, bool) {
 	}
 	var n int
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
-		d.errorf(v, "", "%s: expected a whole number, found %s", what, describe(v))
+		d.errorf(v, "", "%s: expected a whole number, found %s", what, Describe(v))
 		return 0, false
 	}
 	return n, true
@@ -601,8 +601,9 @@ func (d *decoder) free(v *yaml.Node, depth int) any {
 	return nil
 }
 
-// describe names a node's YAML type for error messages.
-func describe(n *yaml.Node) string {
+// Describe names a YAML node's type and value for error messages ("the
+// string \"x\"", "a list").
+func Describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"

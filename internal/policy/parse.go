@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -119,14 +118,14 @@ func Parse(file string, data []byte) (*Policy, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, ingest.ErrorList{yamlError(file, err)}
+		return nil, ingest.ErrorList{ingest.YAMLError(file, err)}
 	}
 	if len(root.Content) == 0 {
 		return nil, ingest.ErrorList{{Pos: model.Pos{File: file}, Msg: "empty policy file", Hint: "a policy starts with `policy: 1` and a `rules:` list"}}
 	}
 	top := root.Content[0]
 	if top.Kind != yaml.MappingNode {
-		d.errorf(top, "a policy starts with `policy: 1` and a `rules:` list", "expected a mapping at the top of the file, found %s", describe(top))
+		d.errorf(top, "a policy starts with `policy: 1` and a `rules:` list", "expected a mapping at the top of the file, found %s", ingest.Describe(top))
 		return nil, d.errs
 	}
 	seenVersion, seenRules := false, false
@@ -136,14 +135,14 @@ func Parse(file string, data []byte) (*Policy, error) {
 			seenVersion = true
 			var n int
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
-				d.errorf(v, "", "policy: expected a whole number, found %s", describe(v))
+				d.errorf(v, "", "policy: expected a whole number, found %s", ingest.Describe(v))
 			} else if n != Version {
 				d.errorf(v, "this build reads `policy: 1`", "unsupported policy version %d", n)
 			}
 		case "rules":
 			seenRules = true
 			if v.Kind != yaml.SequenceNode {
-				d.errorf(v, "", "rules: expected a list, found %s", describe(v))
+				d.errorf(v, "", "rules: expected a list, found %s", ingest.Describe(v))
 				return
 			}
 			for _, item := range v.Content {
@@ -185,7 +184,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string, fn func(k
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "", "%s: expected a mapping, found %s", what, describe(n))
+		d.errorf(n, "", "%s: expected a mapping, found %s", what, ingest.Describe(n))
 		return
 	}
 	seen := map[string]bool{}
@@ -225,7 +224,7 @@ func unknownHint(s string, allowed []string) string {
 // rule decodes one `- type: {params}` entry.
 func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 	if n.Kind != yaml.MappingNode || len(n.Content) != 2 {
-		d.errorf(n, "write each rule as `- RULE: {parameters}`, e.g. `- max_source_age: {days: 365}`", "rules: expected a mapping with one rule, found %s", describe(n))
+		d.errorf(n, "write each rule as `- RULE: {parameters}`, e.g. `- max_source_age: {days: 365}`", "rules: expected a mapping with one rule, found %s", ingest.Describe(n))
 		return Rule{}, false
 	}
 	k, v := n.Content[0], n.Content[1]
@@ -273,7 +272,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		case "percent":
 			var f float64
 			if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") || v.Decode(&f) != nil {
-				d.errorf(v, "", "%s: expected a number, found %s", what, describe(v))
+				d.errorf(v, "", "%s: expected a number, found %s", what, ingest.Describe(v))
 			} else if math.IsNaN(f) || f <= 0 || f > 100 {
 				d.errorf(v, "a share of your services in percent: 50 means half", "%s %s is outside (0, 100]", what, v.Value)
 			} else {
@@ -282,7 +281,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 		case "days":
 			var n int
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
-				d.errorf(v, "", "%s: expected a whole number, found %s", what, describe(v))
+				d.errorf(v, "", "%s: expected a whole number, found %s", what, ingest.Describe(v))
 			} else if n < 1 {
 				d.errorf(v, "", "%s %d: use at least 1", what, n)
 			} else {
@@ -290,7 +289,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			}
 		case "each":
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&r.Each) != nil {
-				d.errorf(v, "", "%s: expected true or false, found %s", what, describe(v))
+				d.errorf(v, "", "%s: expected true or false, found %s", what, ingest.Describe(v))
 			}
 		}
 	})
@@ -312,14 +311,14 @@ func (d *decoder) strList(v *yaml.Node, what string) ([]string, []model.Pos) {
 		return []string{v.Value}, []model.Pos{d.pos(v)}
 	}
 	if v.Kind != yaml.SequenceNode {
-		d.errorf(v, "", "%s: expected a list of strings, found %s", what, describe(v))
+		d.errorf(v, "", "%s: expected a list of strings, found %s", what, ingest.Describe(v))
 		return nil, nil
 	}
 	var out []string
 	var poss []model.Pos
 	for _, item := range v.Content {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
-			d.errorf(item, "", "%s: expected a string, found %s", what, describe(item))
+			d.errorf(item, "", "%s: expected a string, found %s", what, ingest.Describe(item))
 			continue
 		}
 		out = append(out, item.Value)
@@ -328,42 +327,6 @@ func (d *decoder) strList(v *yaml.Node, what string) ([]string, []model.Pos) {
 	return out, poss
 }
 
-// yamlError positions a yaml.v3 syntax error ("yaml: line N: message").
-func yamlError(file string, err error) *ingest.Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if num, after, ok := strings.Cut(rest, ": "); ok {
-			if n, convErr := strconv.Atoi(num); convErr == nil {
-				line, msg = n, after
-			}
-		}
-	}
-	return &ingest.Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid YAML: " + msg}
-}
-
-// describe names a node's YAML type for error messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "nothing"
-		case "!!str":
-			return fmt.Sprintf("the string %q", n.Value)
-		case "!!bool":
-			return "the boolean " + n.Value
-		}
-		return "the value " + n.Value
-	}
-	return "an empty document"
-}
 
 // sortErrors orders errors by position and message.
 func sortErrors(l ingest.ErrorList) ingest.ErrorList {
