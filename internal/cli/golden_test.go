@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"github.com/depgraph/depgraph/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +17,6 @@ import (
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // TestGolden runs blast and graph on every testdata/golden/<case>.yaml
 // (its first line names the nodes to fail: "# blast: a b") and compares
@@ -51,7 +49,7 @@ func TestGolden(t *testing.T) {
 				if err := c.run(ios); err != nil {
 					t.Fatal(err)
 				}
-				compareGolden(t, name+c.ext, out.Bytes())
+				golden.Compare(t, name+c.ext, out.Bytes())
 			}
 			// Round trip: JSON → Result → text equals the text golden.
 			data, err := os.ReadFile(name + ".json")
@@ -66,7 +64,7 @@ func TestGolden(t *testing.T) {
 			if err := render.BlastText(&text, &res, render.BlastTextOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			compareGolden(t, name+".txt", text.Bytes())
+			golden.Compare(t, name+".txt", text.Bytes())
 		})
 	}
 }
@@ -84,21 +82,4 @@ func blastLine(t *testing.T, path string) []string {
 		t.Fatalf("%s: first line must be '# blast: NODE...'", path)
 	}
 	return strings.Fields(rest)
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/depgraph/depgraph/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,12 +43,12 @@ func TestReportGolden(t *testing.T) {
 			if err := runReport(context.Background(), opts); err != nil {
 				t.Fatal(err)
 			}
-			if *update {
+			if *golden.Update {
 				if err := os.MkdirAll(filepath.Dir(c.golden), 0o755); err != nil {
 					t.Fatal(err)
 				}
 			}
-			compareGolden(t, c.golden, out.Bytes())
+			golden.Compare(t, c.golden, out.Bytes())
 			if c.format != reportJSON {
 				return
 			}

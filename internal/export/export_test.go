@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"flag"
+	"github.com/depgraph/depgraph/internal/golden"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,8 +21,6 @@ import (
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // load reads a fixture model and builds its graph.
 func load(t testing.TB, path string) *graph.Graph {
@@ -48,23 +46,6 @@ func export(t testing.TB, g *graph.Graph, f Format, opts Options) []byte {
 	return buf.Bytes()
 }
 
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 var goldenTests = []struct {
 	name   string
 	format Format
@@ -85,7 +66,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range goldenTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := export(t, g, tt.format, tt.opts)
-			compareGolden(t, filepath.Join("testdata", tt.name+".golden"), got)
+			golden.Compare(t, filepath.Join("testdata", tt.name+".golden"), got)
 			for range 4 {
 				if again := export(t, load(t, "testdata/model.yaml"), tt.format, tt.opts); !bytes.Equal(again, got) {
 					t.Fatal("output differs between runs")

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
+	"github.com/depgraph/depgraph/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,8 +19,6 @@ import (
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/model"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // realDir holds the real CycloneDX examples (see its SOURCES.md).
 const realDir = "../../../shared/data/cyclonedx"
@@ -39,14 +37,14 @@ func readInputs(t *testing.T, paths ...string) []Input {
 
 // writeAndLoad writes res as YAML, checks it against the golden file and
 // loads it with ingest.Load, which must succeed without warnings.
-func writeAndLoad(t *testing.T, res *Result, golden string) *model.Model {
+func writeAndLoad(t *testing.T, res *Result, goldenPath string) *model.Model {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := res.WriteYAML(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if golden != "" {
-		compareGolden(t, golden, buf.Bytes())
+	if goldenPath != "" {
+		golden.Compare(t, goldenPath, buf.Bytes())
 	}
 	path := filepath.Join(t.TempDir(), "imported.yaml")
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -64,23 +62,6 @@ func writeAndLoad(t *testing.T, res *Result, golden string) *model.Model {
 	}
 	// Deterministic: a second import writes the same bytes.
 	return loaded.Model
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
 }
 
 // deps returns a model's edges as "from -> to" lines, sorted.
