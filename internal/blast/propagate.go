@@ -153,12 +153,20 @@ func propagate(net Network, seeds []Seed, explain bool) *Propagation {
 		}
 		k = end
 	}
-	for _, u := range cand {
-		if p.Impairment[u] > Epsilon {
-			p.Order = append(p.Order, u)
+	if len(cand)*8 > n { // scanning is cheaper than sorting
+		for u, x := range p.Impairment {
+			if x > Epsilon {
+				p.Order = append(p.Order, int32(u))
+			}
 		}
+	} else {
+		for _, u := range cand {
+			if p.Impairment[u] > Epsilon {
+				p.Order = append(p.Order, u)
+			}
+		}
+		slices.Sort(p.Order)
 	}
-	slices.Sort(p.Order)
 	p.net, p.base, p.seeds, p.cand = net, base, failed, cand
 	if explain {
 		p.explainPaths()
@@ -199,7 +207,13 @@ func (e *evaluator) eval(u int32) float64 {
 	}
 	keep := 1 - e.base[u]
 	for _, r := range e.net.Requirements(u) {
-		if x := e.requirement(r); x > 0 {
+		var x float64
+		if r.Group {
+			x = e.requirement(r)
+		} else {
+			x = e.imp[e.net.Members(r)[0]] // the common case, inlined
+		}
+		if x > 0 {
 			keep *= 1 - r.Impact*x
 		}
 	}
@@ -244,11 +258,17 @@ func (p *Propagation) explain(net Network, ev evaluator, seeds []int32, cand []i
 		}
 		changed := false
 		for _, r := range net.Requirements(u) {
-			x := ev.requirement(r)
+			members := net.Members(r)
+			var x float64
+			if r.Group {
+				x = ev.requirement(r)
+			} else {
+				x = p.Impairment[members[0]]
+			}
 			if x <= Epsilon || r.Impact <= 0 {
 				continue
 			}
-			for _, v := range net.Members(r) {
+			for _, v := range members {
 				hv := p.Hops[v]
 				if hv < 0 || p.Impairment[v] <= Epsilon {
 					continue
