@@ -327,7 +327,6 @@ func (d *decoder) strList(v *yaml.Node, what string) ([]string, []model.Pos) {
 	return out, poss
 }
 
-
 // sortErrors orders errors by position and message.
 func sortErrors(l ingest.ErrorList) ingest.ErrorList {
 	slices.SortStableFunc(l, func(a, b *ingest.Error) int {
