@@ -91,13 +91,7 @@ func TestCheckCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			var got *checkOptions
-			root := NewRootCmd(ios)
-			if c := findCmd(root, "check"); c != nil {
-				root.RemoveCommand(c)
-			}
-			root.AddCommand(checkCmd(ios, func(_ context.Context, o *checkOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"check"}, tt.args...))
-			_, err := root.ExecuteC()
+			err := executeStub(ios, checkCmd(ios, func(_ context.Context, o *checkOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || exitCode(err) != ExitInput {
 					t.Fatalf("got:%v want FlagError %q", err, tt.wantErr)

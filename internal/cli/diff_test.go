@@ -70,13 +70,7 @@ func TestDiffCmd(t *testing.T) {
 	} {
 		ios, _, _, _ := iostreams.Test()
 		var got *diffOptions
-		root := NewRootCmd(ios)
-		if c := findCmd(root, "diff"); c != nil {
-			root.RemoveCommand(c)
-		}
-		root.AddCommand(diffCmd(ios, func(_ context.Context, o *diffOptions) error { got = o; return nil }))
-		root.SetArgs(append([]string{"diff"}, tt.args...))
-		_, err := root.ExecuteC()
+		err := executeStub(ios, diffCmd(ios, func(_ context.Context, o *diffOptions) error { got = o; return nil }), tt.args...)
 		if tt.wantErr != "" {
 			if err == nil || err.Error() != tt.wantErr || exitCode(err) != ExitInput {
 				t.Errorf("got:%v want FlagError %q", err, tt.wantErr)

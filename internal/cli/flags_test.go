@@ -34,12 +34,7 @@ func TestNewBlastCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			var got *blastOptions
-			root := NewRootCmd(ios)
-			cmd := newBlastCmd(ios, func(_ context.Context, o *blastOptions) error { got = o; return nil })
-			root.RemoveCommand(findCmd(root, "blast"))
-			root.AddCommand(cmd)
-			root.SetArgs(append([]string{"blast"}, tt.args...))
-			_, err := root.ExecuteC()
+			err := executeStub(ios, newBlastCmd(ios, func(_ context.Context, o *blastOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if err == nil || err.Error() != tt.wantErr || !errors.As(err, &fe) {
@@ -73,11 +68,7 @@ func TestNewGraphCmdFormatFromOutput(t *testing.T) {
 	} {
 		ios, _, _, _ := iostreams.Test()
 		var got *graphOptions
-		root := NewRootCmd(ios)
-		root.RemoveCommand(findCmd(root, "graph"))
-		root.AddCommand(newGraphCmd(ios, func(_ context.Context, o *graphOptions) error { got = o; return nil }))
-		root.SetArgs(append([]string{"graph"}, tt.args...))
-		if _, err := root.ExecuteC(); err != nil {
+		if err := executeStub(ios, newGraphCmd(ios, func(_ context.Context, o *graphOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
 		if got.Format != tt.want {
@@ -113,4 +104,17 @@ func findCmd(root *cobra.Command, name string) *cobra.Command {
 		}
 	}
 	return nil
+}
+
+// executeStub runs `depgraph NAME ARGS...` with that command replaced by
+// cmd, built with a runF that captures its options.
+func executeStub(ios *iostreams.IOStreams, cmd *cobra.Command, args ...string) error {
+	root := NewRootCmd(ios)
+	if c := findCmd(root, cmd.Name()); c != nil {
+		root.RemoveCommand(c)
+	}
+	root.AddCommand(cmd)
+	root.SetArgs(append([]string{cmd.Name()}, args...))
+	_, err := root.ExecuteC()
+	return err
 }

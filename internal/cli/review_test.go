@@ -100,13 +100,7 @@ func TestReviewCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			var got *reviewOptions
-			root := NewRootCmd(ios)
-			if c := findCmd(root, "review"); c != nil {
-				root.RemoveCommand(c)
-			}
-			root.AddCommand(reviewCmd(ios, func(_ context.Context, o *reviewOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"review"}, tt.args...))
-			_, err := root.ExecuteC()
+			err := executeStub(ios, reviewCmd(ios, func(_ context.Context, o *reviewOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || exitCode(err) != ExitInput {
 					t.Fatalf("got:%v want FlagError %q", err, tt.wantErr)
