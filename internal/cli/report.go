@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/depgraph/depgraph/catalogs"
-	"github.com/depgraph/depgraph/examples"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/report"
 	"github.com/depgraph/depgraph/internal/store"
@@ -172,12 +169,8 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	hash, err := report.HashFiles(res.Model.Files, modelFileReader(len(opts.Model.Paths) == 0))
-	if err != nil {
-		return err
-	}
 	now := opts.Now().UTC()
-	ro := report.Options{Now: now, ModelHash: hash, StaleDays: opts.StaleDays, MaxOrder: opts.MaxOrder, PictureNodes: opts.PictureNodes}
+	ro := report.Options{Now: now, ModelHash: res.Model.Hash(), StaleDays: opts.StaleDays, MaxOrder: opts.MaxOrder, PictureNodes: opts.PictureNodes}
 	st, err := openHistory(opts.DB)
 	if err != nil {
 		return err
@@ -224,25 +217,4 @@ func openHistory(db string) (*store.Store, error) {
 		return nil, &InputError{Err: fmt.Errorf("--db %s: %w", db, err)}
 	}
 	return openStore(db)
-}
-
-// modelFileReader reads a loaded model file for the model hash: the
-// built-in example when no -m was given, then the file on disk, then the
-// built-in catalogs (which ingest names "catalogs/NAME.yaml").
-func modelFileReader(builtinExample bool) func(string) ([]byte, error) {
-	return func(name string) ([]byte, error) {
-		if builtinExample && name == examples.Default {
-			return fs.ReadFile(examples.FS, name)
-		}
-		data, err := os.ReadFile(name)
-		if err == nil {
-			return data, nil
-		}
-		if rest, ok := strings.CutPrefix(name, "catalogs/"); ok {
-			if b, ferr := fs.ReadFile(catalogs.FS, rest); ferr == nil {
-				return b, nil
-			}
-		}
-		return nil, err
-	}
 }

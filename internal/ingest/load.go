@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -127,6 +128,7 @@ func (l *loader) loadFile(src source) []source {
 		return nil
 	}
 	l.model.Files = append(l.model.Files, src.display)
+	l.model.Digests = append(l.model.Digests, model.FileDigest{File: src.display, Size: len(data), SHA256: sha256.Sum256(data)})
 	l.model.Nodes = append(l.model.Nodes, rf.nodes...)
 	if rf.catalog != "" {
 		l.catalogs = append(l.catalogs, rf.catalog)

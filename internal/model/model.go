@@ -1,6 +1,9 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -91,6 +94,35 @@ type Model struct {
 	Nodes []*Node
 	// Catalogs names the catalogs that were included, sorted.
 	Catalogs []string
+	// Digests are the SHA-256 digests of the files as they were read, in
+	// load order (see Hash).
+	Digests []FileDigest
+}
+
+// FileDigest is the digest of one loaded file.
+type FileDigest struct {
+	File   string
+	Size   int
+	SHA256 [sha256.Size]byte
+}
+
+// Hash identifies the model's inputs: "sha256:" and the hex SHA-256 of the
+// files' sizes and digests in file-name order, so it changes when any
+// byte of any file does, not when files load in another order. It is
+// computed from what the loader actually read (the embedded catalogs, not
+// files on disk that happen to share their names).
+func (m *Model) Hash() string {
+	ds := slices.Clone(m.Digests)
+	slices.SortFunc(ds, func(a, b FileDigest) int { return strings.Compare(a.File, b.File) })
+	ds = slices.CompactFunc(ds, func(a, b FileDigest) bool { return a.File == b.File })
+	h := sha256.New()
+	var n [8]byte
+	for _, d := range ds {
+		binary.BigEndian.PutUint64(n[:], uint64(d.Size))
+		h.Write(n[:])
+		h.Write(d.SHA256[:])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // Node is one node of the model.

@@ -48,8 +48,7 @@ type Report struct {
 type Generated struct {
 	// At is the generation time (UTC).
 	At time.Time `json:"at"`
-	// ModelHash is "sha256:" and the hex SHA-256 of the loaded files (see
-	// HashFiles).
+	// ModelHash identifies the loaded files (see model.Model.Hash).
 	ModelHash string `json:"model_hash"`
 	// Files are the model files read, catalogs included, sorted.
 	Files []string `json:"files"`
@@ -282,7 +281,7 @@ type KindCount struct {
 type Options struct {
 	// Now is the generation time; the zero time means time.Now.
 	Now time.Time
-	// ModelHash is the model's hash (see HashFiles).
+	// ModelHash is the model's hash (model.Model.Hash).
 	ModelHash string
 	// StaleDays is the age from which a source is stale; 0 means 365.
 	StaleDays int

@@ -230,39 +230,6 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-var hashTests = []struct {
-	name  string
-	files map[string]string
-	order []string
-	same  string // name of an earlier case that must hash the same
-}{
-	{name: "a", files: map[string]string{"x.yaml": "one", "y.yaml": "two"}, order: []string{"x.yaml", "y.yaml"}},
-	{name: "reordered", files: map[string]string{"x.yaml": "one", "y.yaml": "two"}, order: []string{"y.yaml", "x.yaml"}, same: "a"},
-	{name: "bytes moved", files: map[string]string{"x.yaml": "on", "y.yaml": "etwo"}, order: []string{"x.yaml", "y.yaml"}},
-	{name: "changed", files: map[string]string{"x.yaml": "one", "y.yaml": "twO"}, order: []string{"x.yaml", "y.yaml"}},
-}
-
-// TestHashFiles: the hash depends on the contents in path order, not on
-// the order files were loaded.
-func TestHashFiles(t *testing.T) {
-	got := map[string]string{}
-	for _, tt := range hashTests {
-		h, err := HashFiles(tt.order, func(p string) ([]byte, error) { return []byte(tt.files[p]), nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(h, "sha256:") || len(h) != 7+64 {
-			t.Fatalf("%s: malformed hash %q", tt.name, h)
-		}
-		for name, other := range got {
-			if (name == tt.same) != (other == h) {
-				t.Errorf("%s and %s: same hash %v, want %v", tt.name, name, other == h, name == tt.same)
-			}
-		}
-		got[tt.name] = h
-	}
-}
-
 // TestIncidentsFromStore maps stored incidents onto nodes through their
 // status blocks, leaving maintenance out.
 func TestIncidentsFromStore(t *testing.T) {

@@ -1,0 +1,41 @@
+package model
+
+import (
+	"crypto/sha256"
+	"strings"
+	"testing"
+)
+
+var hashTests = []struct {
+	name  string
+	files map[string]string
+	order []string
+	same  string // the earlier case whose hash this one must equal, "" for none
+}{
+	{name: "a", files: map[string]string{"x.yaml": "one", "y.yaml": "two"}, order: []string{"x.yaml", "y.yaml"}},
+	{name: "reordered", files: map[string]string{"x.yaml": "one", "y.yaml": "two"}, order: []string{"y.yaml", "x.yaml"}, same: "a"},
+	{name: "bytes moved", files: map[string]string{"x.yaml": "on", "y.yaml": "etwo"}, order: []string{"x.yaml", "y.yaml"}},
+	{name: "changed", files: map[string]string{"x.yaml": "one", "y.yaml": "twO"}, order: []string{"x.yaml", "y.yaml"}},
+}
+
+// TestHash: the hash depends on the contents in file-name order, not on
+// the order files were loaded.
+func TestHash(t *testing.T) {
+	got := map[string]string{}
+	for _, tt := range hashTests {
+		m := &Model{}
+		for _, f := range tt.order {
+			m.Digests = append(m.Digests, FileDigest{File: f, Size: len(tt.files[f]), SHA256: sha256.Sum256([]byte(tt.files[f]))})
+		}
+		h := m.Hash()
+		if !strings.HasPrefix(h, "sha256:") || len(h) != 7+64 {
+			t.Fatalf("%s: malformed hash %q", tt.name, h)
+		}
+		for name, other := range got {
+			if (name == tt.same) != (other == h) {
+				t.Errorf("%s and %s: same hash %v, want %v", tt.name, name, other == h, name == tt.same)
+			}
+		}
+		got[tt.name] = h
+	}
+}
