@@ -12,9 +12,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/faulttree"
-	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
-	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/openpsa"
 	"github.com/depgraph/depgraph/internal/render"
 )
@@ -156,7 +154,7 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 			return err
 		}
 	} else {
-		targets = services(g)
+		targets = g.Services()
 	}
 	if opts.ByNode {
 		res := blast.ByNode(g, targets, opts.HardThreshold)
@@ -179,17 +177,6 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return render.JSON(opts.IO.Out, doms)
 	}
 	return render.DomainsText(opts.IO.Out, doms)
-}
-
-// services returns your own services: the nodes of kind service.
-func services(g *graph.Graph) []int32 {
-	var out []int32
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // analysisError explains a timeout or memory bound.

@@ -88,7 +88,7 @@ func runExport(opts *exportOptions) error {
 		}
 		name = opts.Target
 	} else {
-		svcs := services(g)
+		svcs := g.Services()
 		if len(svcs) == 0 {
 			return &InputError{Err: fmt.Errorf("the model has no service: name one with --target")}
 		}

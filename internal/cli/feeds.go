@@ -190,14 +190,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 // usedBy returns a filter keeping the nodes some service of yours depends
 // on, or nil (keep all) when the model has no service.
 func usedBy(g *graph.Graph) func(string) bool {
-	any := false
-	for i := range int32(g.Len()) {
-		if g.Party(i) > 0 {
-			any = true
-			break
-		}
-	}
-	if !any {
+	if len(g.Services()) == 0 {
 		return nil
 	}
 	return func(id string) bool {

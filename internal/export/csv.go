@@ -59,13 +59,7 @@ func ComputeDomains(ctx context.Context, g *graph.Graph, opts blast.DomainOption
 	if opts.MaxSets <= 0 {
 		opts.MaxSets = 1000
 	}
-	var targets []int32
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			targets = append(targets, i)
-		}
-	}
-	return blast.Domains(ctx, g, targets, opts)
+	return blast.Domains(ctx, g, g.Services(), opts)
 }
 
 // DomainsHeader is the header row of DomainsCSV.

@@ -77,7 +77,7 @@ func Write(ctx context.Context, w io.Writer, f Format, g *graph.Graph, opts Opti
 // order: every node with opts.All or when the model has no service,
 // otherwise the nodes some service of yours reaches (graph.Party != 0).
 func Selected(g *graph.Graph, opts Options) []int32 {
-	all := opts.All || !hasService(g)
+	all := opts.All || !(len(g.Services()) > 0)
 	out := make([]int32, 0, g.Len())
 	for i := range int32(g.Len()) {
 		if all || g.Party(i) != 0 {
@@ -85,15 +85,6 @@ func Selected(g *graph.Graph, opts Options) []int32 {
 		}
 	}
 	return out
-}
-
-func hasService(g *graph.Graph) bool {
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			return true
-		}
-	}
-	return false
 }
 
 // Edge is one target of one depends_on entry.

@@ -26,6 +26,7 @@ type Graph struct {
 	revOff    []int32   // node i's dependents are rev[revOff[i]:revOff[i+1]], sorted
 	rev       []int32
 	party     []int32 // see Party
+	services  []int32 // see Services
 	order     []int32 // see Order
 	component []int32 // see Component
 }
@@ -116,6 +117,11 @@ func Build(m *model.Model) (*Graph, error) {
 		g.depOff[i+1] = int32(len(g.deps))
 	}
 	g.buildReverse()
+	for i, n := range g.nodes {
+		if n.Kind == model.KindService {
+			g.services = append(g.services, int32(i))
+		}
+	}
 	g.party = parties(g)
 	g.orderComponents()
 	return g, nil
@@ -200,6 +206,10 @@ func (g *Graph) Requirements(i int32) []Requirement { return g.reqs[g.reqOff[i]:
 // single dependency, the members of a failover group.
 func (g *Graph) Members(r Requirement) []int32 { return g.members[r.first : r.first+r.count] }
 
+// Services returns your own services (the nodes of kind service), in ID
+// order; do not modify.
+func (g *Graph) Services() []int32 { return g.services }
+
 // Dependencies returns node i's distinct dependencies, sorted.
 func (g *Graph) Dependencies(i int32) []int32 { return g.deps[g.depOff[i]:g.depOff[i+1]] }
 
@@ -224,11 +234,9 @@ func parties(g *Graph) []int32 {
 	}
 	// deque as two stacks of frontier: process cost-0 edges before cost-1.
 	var cur, next []int32
-	for i, nd := range g.nodes {
-		if nd.Kind == model.KindService {
-			dist[i] = 0
-			cur = append(cur, int32(i))
-		}
+	for _, i := range g.services {
+		dist[i] = 0
+		cur = append(cur, i)
 	}
 	orgs := make([]string, n)
 	for i, nd := range g.nodes {

@@ -283,13 +283,7 @@ func spofs(ctx context.Context, m *model.Model) (map[string][]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modeldiff: %w", err)
 	}
-	var targets []int32
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			targets = append(targets, i)
-		}
-	}
-	res, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: 1})
+	res, err := blast.Domains(ctx, g, g.Services(), blast.DomainOptions{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("modeldiff: %w", err)
 	}

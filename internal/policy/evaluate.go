@@ -115,11 +115,9 @@ type evaluator struct {
 func (e *evaluator) check(p *Policy) ingest.ErrorList {
 	var errs ingest.ErrorList
 	tags := map[string]bool{}
-	for i := range int32(e.g.Len()) {
-		if n := e.g.ModelNode(i); n.Kind == model.KindService {
-			for _, t := range n.Tags {
-				tags[t] = true
-			}
+	for _, i := range e.g.Services() {
+		for _, t := range e.g.ModelNode(i).Tags {
+			tags[t] = true
 		}
 	}
 	known := make([]string, 0, len(tags))

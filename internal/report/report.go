@@ -329,12 +329,7 @@ var ErrNoServices = errors.New("report: the model has no service (kind: service)
 // Build computes the report of g's services.
 func Build(ctx context.Context, m *model.Model, g *graph.Graph, opts Options) (*Report, error) {
 	opts.defaults()
-	var services []int32
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			services = append(services, i)
-		}
-	}
+	services := g.Services()
 	if len(services) == 0 {
 		return nil, ErrNoServices
 	}

@@ -419,25 +419,14 @@ func kindOf(g *graph.Graph, id string) model.Kind {
 	return g.ModelNode(u).Kind
 }
 
-// serviceIDs returns the ids of the services (kind: service).
-func serviceIDs(g *graph.Graph) []int32 {
-	var out []int32
-	for i := range int32(g.Len()) {
-		if g.ModelNode(i).Kind == model.KindService {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // services compares the services' single points of failure and
 // probabilities.
 func services(ctx context.Context, gb, ga *graph.Graph) ([]ServiceChange, error) {
-	before, err := blast.Domains(ctx, gb, serviceIDs(gb), blast.DomainOptions{MaxOrder: 1})
+	before, err := blast.Domains(ctx, gb, gb.Services(), blast.DomainOptions{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	after, err := blast.Domains(ctx, ga, serviceIDs(ga), blast.DomainOptions{MaxOrder: 1})
+	after, err := blast.Domains(ctx, ga, ga.Services(), blast.DomainOptions{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
@@ -486,7 +475,7 @@ func diff(a, b []string) []string {
 func concentration(gb, ga *graph.Graph) []Concentration {
 	rows := map[string]*Concentration{}
 	add := func(g *graph.Graph, after bool) {
-		for _, ni := range blast.ByNode(g, serviceIDs(g), 1) {
+		for _, ni := range blast.ByNode(g, g.Services(), 1) {
 			if ni.Kind != string(model.KindProvider) && ni.Kind != string(model.KindRegion) {
 				continue
 			}
