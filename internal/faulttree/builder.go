@@ -250,40 +250,22 @@ func (b *Builder) Gate(k Kind, min int, in ...Ref) Ref {
 }
 
 // or normalises and interns an Or gate.
-func (b *Builder) or(in []Ref) Ref {
-	args := make([]Ref, 0, len(in))
-	for _, r := range in {
-		switch r {
-		case True:
-			return True
-		case False:
-			continue
-		}
-		args = append(args, r)
-	}
-	slices.Sort(args)
-	args = slices.Compact(args)
-	for i := 1; i < len(args); i++ {
-		if args[i] == args[i-1].Not() {
-			return True
-		}
-	}
-	switch len(args) {
-	case 0:
-		return False
-	case 1:
-		return args[0]
-	}
-	return b.intern(Or, 0, args)
-}
+func (b *Builder) or(in []Ref) Ref { return b.junction(Or, True, in) }
 
-func (b *Builder) and(in []Ref) Ref {
+// and normalises and interns an And gate.
+func (b *Builder) and(in []Ref) Ref { return b.junction(And, False, in) }
+
+// junction normalises and interns an Or (absorbing constant True) or an And
+// (absorbing False): the absorbing constant or x with ¬x absorbs the gate,
+// the other constant drops out, inputs are sorted and deduplicated, and no
+// input or one input collapse.
+func (b *Builder) junction(op Kind, absorbing Ref, in []Ref) Ref {
 	args := make([]Ref, 0, len(in))
 	for _, r := range in {
 		switch r {
-		case False:
-			return False
-		case True:
+		case absorbing:
+			return absorbing
+		case absorbing.Not():
 			continue
 		}
 		args = append(args, r)
@@ -292,16 +274,16 @@ func (b *Builder) and(in []Ref) Ref {
 	args = slices.Compact(args)
 	for i := 1; i < len(args); i++ {
 		if args[i] == args[i-1].Not() {
-			return False
+			return absorbing
 		}
 	}
 	switch len(args) {
 	case 0:
-		return True
+		return absorbing.Not()
 	case 1:
 		return args[0]
 	}
-	return b.intern(And, 0, args)
+	return b.intern(op, 0, args)
 }
 
 func (b *Builder) atLeast(k int, in []Ref) Ref {
