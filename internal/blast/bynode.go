@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/depgraph/depgraph/internal/graph"
 )
@@ -44,8 +45,7 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 	}
 	results := make([]*NodeImpact, n)
 	workers := min(runtime.GOMAXPROCS(0), 8)
-	var next int64
-	var mu sync.Mutex
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -53,10 +53,7 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 			defer wg.Done()
 			w := newSingleFailure(g, hardThreshold)
 			for {
-				mu.Lock()
-				u := int32(next)
-				next++
-				mu.Unlock()
+				u := int32(next.Add(1) - 1)
 				if int(u) >= n {
 					return
 				}

@@ -149,7 +149,7 @@ func propagate(net Network, seeds []Seed, explain bool) *Propagation {
 		if end-k == 1 {
 			ev.imp[u] = ev.eval(u)
 		} else {
-			ev.fixpoint(cand[k:end], inC)
+			ev.fixpoint(cand[k:end])
 		}
 		k = end
 	}
@@ -182,15 +182,12 @@ type evaluator struct {
 	scratch []float64
 }
 
-// fixpoint iterates a cycle's candidate members from their current values
-// (0) up to the least fixed point.
-func (e *evaluator) fixpoint(scc []int32, inC []bool) {
+// fixpoint iterates a cycle's members (all candidates) from their current
+// values (0) up to the least fixed point.
+func (e *evaluator) fixpoint(scc []int32) {
 	for round := 0; round < maxRounds; round++ {
 		delta := 0.0
 		for _, u := range scc {
-			if !inC[u] {
-				continue
-			}
 			v := e.eval(u)
 			delta = max(delta, v-e.imp[u])
 			e.imp[u] = v

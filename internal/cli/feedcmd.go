@@ -30,6 +30,8 @@ func newFeedCmd(ios *iostreams.IOStreams) *cobra.Command {
 incident.io, Google Cloud's incidents.json, AWS Health RSS and events JSON,
 Azure status RSS, generic RSS and Atom, Slack's status API, Upptime and
 Instatus. depgraph reads them all into one normalized incident shape.`,
+		Example: `  $ depgraph feed parse summary.json
+  $ depgraph feed parse incidents.json --format gcp --json`,
 	}
 	opts := &feedParseOptions{IO: ios}
 	var format string

@@ -3,7 +3,7 @@ package modeldiff
 import (
 	"bytes"
 	"context"
-	"flag"
+	"github.com/depgraph/depgraph/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +14,6 @@ import (
 
 	"github.com/depgraph/depgraph/internal/ingest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestCompareGolden(t *testing.T) {
 	ctx := context.Background()
@@ -35,19 +33,7 @@ func TestCompareGolden(t *testing.T) {
 	if err := WriteText(&b, d); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "old-new.txt")
-	if *update {
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("(-want +got)\n%s", diff)
-	}
+	golden.Compare(t, filepath.Join("testdata", "old-new.txt"), b.Bytes())
 }
 
 var compareTests = []struct {
