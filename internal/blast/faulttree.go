@@ -45,6 +45,8 @@ func NewFaultTree(g *graph.Graph, hardThreshold float64) *FaultTree {
 	n := g.Len()
 	t := &FaultTree{Builder: faulttree.NewBuilder(), g: g, hard: hardThreshold,
 		down: make([]faulttree.Ref, n), built: make([]bool, n), basic: make([]faulttree.Ref, n), inCycle: make([]bool, n)}
+	// Basic events are created in node-ID order: event i is node i, which
+	// is how cut sets map back to nodes.
 	for i := range int32(n) {
 		m := g.ModelNode(i)
 		p := math.NaN()
@@ -68,10 +70,6 @@ func NewFaultTree(g *graph.Graph, hardThreshold float64) *FaultTree {
 	}
 	return t
 }
-
-// Event returns node i's basic-event index (events are created in node-ID
-// order, so it is i).
-func (t *FaultTree) Event(i int32) int { return int(i) }
 
 // Top returns the gate "target is down because of its dependencies": the
 // target's own basic event is left out, since a node's failure domains are
