@@ -356,6 +356,9 @@ func TestRealData(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(realDataDir, p)
+		if strings.HasPrefix(filepath.ToSlash(rel), historyDir+"/") {
+			return nil // TestRealHistory reads every record there
+		}
 		if !seen[filepath.ToSlash(rel)] {
 			t.Errorf("real sample %s is not in realTests", rel)
 		}
@@ -363,5 +366,43 @@ func TestRealData(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// historyDir holds one vendor's whole incident history, one record a file.
+const historyDir = "statuspage/history/github"
+
+// TestRealHistory parses every record of GitHub's real incident history
+// (1,279 Statuspage incident files): each is detected as Statuspage, gives
+// one incident with a start, and survives the round trip.
+func TestRealHistory(t *testing.T) {
+	dir := filepath.Join(realDataDir, historyDir)
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("%s absent (shared/data is not in a plain clone): skipping the history test", dir)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err := Detect(data); err != nil || f != FormatStatuspage {
+			t.Errorf("%s: Detect: got:%v, %v want:%v", filepath.Base(file), f, err, FormatStatuspage)
+			continue
+		}
+		doc, err := Parse(data, FormatAuto, filepath.Base(file))
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(file), err)
+			continue
+		}
+		if len(doc.Incidents) != 1 {
+			t.Errorf("%s: got:%d incidents want:1", filepath.Base(file), len(doc.Incidents))
+			continue
+		}
+		if doc.Incidents[0].StartedAt.IsZero() {
+			t.Errorf("%s: incident has no start", filepath.Base(file))
+		}
+		checkRoundTrip(t, doc)
+		checkInvariants(t, doc)
 	}
 }

@@ -44,8 +44,11 @@ type Requirement struct {
 	Group bool
 	// PartOf marks the implicit dependency of a nested node on its parent.
 	PartOf bool
-	first  int32
-	count  int32
+	// Unknown marks a requirement of unknown share (`impact: unknown`):
+	// Impact is 0 and the dependent is at risk, not impaired, when it fails.
+	Unknown bool
+	first   int32
+	count   int32
 }
 
 // Node is a graph node as gonum sees it.
@@ -93,7 +96,7 @@ func Build(m *model.Model) (*Graph, error) {
 	for i, n := range g.nodes {
 		scratch, scratchW = scratch[:0], scratchW[:0]
 		for _, d := range n.DependsOn {
-			r := Requirement{Impact: d.Impact, Min: 1, Group: d.IsGroup(), PartOf: d.PartOf, first: int32(len(g.members))}
+			r := Requirement{Impact: d.Impact, Min: 1, Group: d.IsGroup(), PartOf: d.PartOf, Unknown: d.ImpactUnknown, first: int32(len(g.members))}
 			if r.Group {
 				r.Min = int32(d.Min)
 			}

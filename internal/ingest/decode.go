@@ -34,7 +34,7 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Z
 var (
 	fileKeys    = []string{"depgraph", "catalog", "include", "nodes"}
 	catalogKeys = []string{"name", "description"}
-	nodeKeys    = []string{"id", "kind", "name", "depends_on", "status", "sources", "confidence",
+	nodeKeys    = []string{"id", "kind", "name", "aliases", "depends_on", "status", "sources", "confidence",
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
 	depKeys    = []string{"id", "impact", "any_of", "min"}
 	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
@@ -272,6 +272,8 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 			}
 		case "tags":
 			node.Tags, _ = d.strList(v, "tags")
+		case "aliases":
+			node.Aliases, _ = d.strList(v, "aliases")
 		case "meta":
 			if m, ok := d.free(v, 0).(map[string]any); ok {
 				node.Meta = m
@@ -354,7 +356,9 @@ func (d *decoder) dependsOn(v *yaml.Node, node *model.Node) {
 			case "id":
 				dep.ID, _ = d.str(v, "id")
 			case "impact":
-				if f, ok := d.fraction(v, "impact"); ok {
+				if u := d.deref(v); u != nil && u.Kind == yaml.ScalarNode && u.Value == "unknown" {
+					dep.Impact, dep.ImpactUnknown = 0, true
+				} else if f, ok := d.fraction(v, "impact"); ok {
 					dep.Impact = f
 				}
 			case "min":

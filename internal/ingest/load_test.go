@@ -129,6 +129,7 @@ include: [llm]
 nodes:
   - id: acme/bot
     kind: service
+    aliases: [Acme Bot, the bot]
     tags: [tier-1]
     unavailability: 0.001
     meta: {runbook: https://example.com, nested: {a: [1, 2]}}
@@ -136,6 +137,7 @@ nodes:
       - llm/api
       - {id: cloud/r1/z1, impact: 0.3}
       - {any_of: [llm/api, cloud/r1/z2], min: 2, impact: 0.5}
+      - {id: cloud/r1, impact: unknown}
 `
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -150,15 +152,19 @@ nodes:
 		{ID: "llm/api", Impact: 1},
 		{ID: "cloud/r1/z1", Impact: 0.3},
 		{AnyOf: []string{"llm/api", "cloud/r1/z2"}, Min: 2, Impact: 0.5},
+		{ID: "cloud/r1", Impact: 0, ImpactUnknown: true},
 	}
 	if len(bot.DependsOn) != len(want) {
 		t.Fatalf("got %d dependencies, want %d", len(bot.DependsOn), len(want))
 	}
 	for i, w := range want {
 		got := bot.DependsOn[i]
-		if got.ID != w.ID || got.Impact != w.Impact || got.Min != w.Min || strings.Join(got.AnyOf, ",") != strings.Join(w.AnyOf, ",") {
+		if got.ID != w.ID || got.Impact != w.Impact || got.ImpactUnknown != w.ImpactUnknown || got.Min != w.Min || strings.Join(got.AnyOf, ",") != strings.Join(w.AnyOf, ",") {
 			t.Errorf("dependency %d: got:%+v want:%+v", i, got, w)
 		}
+	}
+	if got := strings.Join(bot.Aliases, "|"); got != "Acme Bot|the bot" {
+		t.Errorf("aliases: got:%q want:%q", got, "Acme Bot|the bot")
 	}
 	if bot.Unavailability == nil || *bot.Unavailability != 0.001 {
 		t.Errorf("unavailability: got:%v want:0.001", bot.Unavailability)

@@ -133,6 +133,11 @@ type Node struct {
 	Kind Kind
 	// Name is a human name; defaults to the ID.
 	Name string
+	// Aliases are other names the node goes by in vendors' words: legal
+	// names, region codes, airport codes ("Amazon Web Services, Inc.",
+	// "us-east-1", "IAD", "N. Virginia"). Imports and the diagnosis match
+	// names through them; catalog lint checks that no two nodes claim one.
+	Aliases []string
 	// Parent is the id of the node this one was nested under, "" if none.
 	Parent string
 	// DependsOn lists the node's dependencies, including the implicit one
@@ -169,8 +174,13 @@ type Dependency struct {
 	// Min is how many members of a failover group must work (>= 1).
 	Min int
 	// Impact is the share of the dependent lost when this dependency (or
-	// the group) is fully down, in [0, 1]. Hard dependencies have 1.
+	// the group) is fully down, in [0, 1]. Hard dependencies have 1. It is
+	// 0 when ImpactUnknown is set.
 	Impact float64
+	// ImpactUnknown marks a dependency whose share nobody has published
+	// (`impact: unknown`): the dependent is at risk when the dependency
+	// fails, by an amount nobody can state.
+	ImpactUnknown bool
 	// PartOf marks the implicit dependency of a nested node on its parent.
 	PartOf bool
 	// Pos is where the entry was declared.
