@@ -70,7 +70,7 @@ func printError(w io.Writer, err error) {
 				break
 			}
 			msg := e.Msg
-			if p := e.Pos.String(); p != "" {
+			if p := e.Where(); p != "" {
 				msg = p + ": " + msg
 			}
 			fmt.Fprintf(w, "depgraph: error: %s\n", msg)

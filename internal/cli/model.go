@@ -13,20 +13,25 @@ import (
 type modelFlags struct {
 	Paths       []string
 	CatalogDirs []string
+	// AllowOutsideIncludes lets model files include files outside their
+	// own directory tree.
+	AllowOutsideIncludes bool
 }
 
 func (f *modelFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVarP(&f.Paths, "model", "m", nil, "model `file` or directory (repeatable; default: the built-in example)")
 	cmd.Flags().StringArrayVar(&f.CatalogDirs, "catalog", nil, "extra catalog `dir`ectory searched before the built-in catalogs (repeatable)")
+	cmd.Flags().BoolVar(&f.AllowOutsideIncludes, "allow-outside-includes", false, "let model files include files outside their own directory (only for models you trust)")
 }
 
 // load reads and validates the model the flags name.
 func (f *modelFlags) load() (*ingest.Result, error) {
 	return ingest.Load(ingest.Options{
-		Paths:       f.Paths,
-		CatalogDirs: f.CatalogDirs,
-		Catalogs:    catalogs.FS,
-		Default:     &ingest.FSFile{FS: examples.FS, Name: examples.Default},
+		Paths:                f.Paths,
+		CatalogDirs:          f.CatalogDirs,
+		AllowOutsideIncludes: f.AllowOutsideIncludes,
+		Catalogs:             catalogs.FS,
+		Default:              &ingest.FSFile{FS: examples.FS, Name: examples.Default},
 	})
 }
 

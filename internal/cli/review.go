@@ -121,10 +121,11 @@ func reviewCmd(ios *iostreams.IOStreams, runF func(context.Context, *reviewOptio
 
 func runReview(ctx context.Context, opts *reviewOptions) error {
 	lo := ingest.Options{
-		Paths:       opts.Model.Paths,
-		CatalogDirs: opts.Model.CatalogDirs,
-		Catalogs:    catalogs.FS,
-		Default:     &ingest.FSFile{FS: examples.FS, Name: examples.Default},
+		Paths:                opts.Model.Paths,
+		CatalogDirs:          opts.Model.CatalogDirs,
+		AllowOutsideIncludes: opts.Model.AllowOutsideIncludes,
+		Catalogs:             catalogs.FS,
+		Default:              &ingest.FSFile{FS: examples.FS, Name: examples.Default},
 	}
 	base, err := ingest.Load(lo)
 	if err != nil {

@@ -81,7 +81,7 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 	switch {
 	case errors.As(err, &el):
 		for _, e := range el {
-			rep.Errors = append(rep.Errors, problem{Pos: e.Pos.String(), Message: e.Msg, Hint: e.Hint})
+			rep.Errors = append(rep.Errors, problem{Pos: e.Where(), Message: e.Msg, Hint: e.Hint})
 		}
 	case err != nil:
 		return err

@@ -1,14 +1,19 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	goccyyaml "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 
 	"github.com/depgraph/depgraph/internal/model"
@@ -19,9 +24,13 @@ import (
 const (
 	// MaxFileSize is the largest model file read, in bytes.
 	MaxFileSize = 32 << 20
-	// MaxAliasExpansions bounds how many times aliases are followed in one
-	// file, which defeats "billion laughs" alias bombs.
-	MaxAliasExpansions = 10000
+	// MaxAliasExpansion bounds the number of YAML nodes that aliases may
+	// bring into one file, counting each alias as the whole subtree it
+	// stands for (aliases inside it included). Bounding the expanded size,
+	// not the number of lookups, is what defeats "billion laughs" alias
+	// bombs: a few lookups of a wide anchor cost as much as many of a
+	// small one.
+	MaxAliasExpansion = 200_000
 	// MaxDepth bounds the nesting of nodes and free meta values.
 	MaxDepth = 64
 )
@@ -64,10 +73,12 @@ type rawInclude struct {
 
 // decoder walks one file's yaml.Node tree, collecting errors.
 type decoder struct {
-	file    string
-	origin  string
-	errs    ErrorList
-	aliases int
+	file     string
+	origin   string
+	errs     ErrorList
+	expanded int64                // YAML nodes brought in by aliases so far
+	sizes    map[*yaml.Node]int64 // expanded subtree sizes, memoised
+	spent    bool                 // the alias budget is exhausted
 }
 
 func (d *decoder) pos(n *yaml.Node) model.Pos {
@@ -78,20 +89,47 @@ func (d *decoder) errorf(n *yaml.Node, hint, format string, args ...any) {
 	d.errs = append(d.errs, &Error{Pos: d.pos(n), Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-// deref follows aliases, counting them against MaxAliasExpansions. It
-// returns nil (after recording an error once) when the budget is spent.
+// deref follows aliases, charging the literal size of each target
+// against MaxAliasExpansion (see size). It returns nil (after recording an error
+// once) when the budget is spent.
 func (d *decoder) deref(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
-		d.aliases++
-		if d.aliases == MaxAliasExpansions+1 {
-			d.errorf(n, "", "more than %d alias expansions: refusing a possible alias bomb", MaxAliasExpansions)
+		if d.spent {
+			return nil
 		}
-		if d.aliases > MaxAliasExpansions {
+		d.expanded += d.size(n.Alias)
+		if d.expanded > MaxAliasExpansion {
+			d.spent = true
+			d.errorf(n, "write the repeated entries out, or use fewer nested anchors", "aliases expand to more than %d YAML nodes: refusing a possible alias bomb", MaxAliasExpansion)
 			return nil
 		}
 		n = n.Alias
 	}
 	return n
+}
+
+// size returns the number of YAML nodes in n's literal subtree, an alias
+// in it counting as one: the walk charges each alias it follows when it
+// meets it, so the charges add up to exactly the nodes aliases bring in.
+// Memoised, so a file's sizes cost O(its literal tree) in all.
+func (d *decoder) size(n *yaml.Node) int64 {
+	if n == nil {
+		return 0
+	}
+	if s, ok := d.sizes[n]; ok {
+		return s
+	}
+	if d.sizes == nil {
+		d.sizes = map[*yaml.Node]int64{}
+	}
+	s := int64(1)
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			s += d.size(c)
+		}
+	}
+	d.sizes[n] = s
+	return s
 }
 
 // decodeFile parses data as one model file.
@@ -101,9 +139,13 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 		d.errs = append(d.errs, &Error{Pos: model.Pos{File: path}, Msg: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(data), MaxFileSize)})
 		return nil, d.errs
 	}
+	if e := textError(path, data); e != nil {
+		d.errs = append(d.errs, e)
+		return nil, d.errs
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		d.errs = append(d.errs, YAMLError(path, err))
+		d.errs = append(d.errs, yamlSyntaxError(path, data, err))
 		return nil, d.errs
 	}
 	rf := &rawFile{path: path}
@@ -115,8 +157,10 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 	if top == nil {
 		return rf, d.errs
 	}
-	if top.Kind != yaml.MappingNode {
-		d.errorf(top, "a model starts with `depgraph: 1` and a `nodes:` list", "expected a mapping at the top of the file, found %s", Describe(top))
+	// A file that is not a model at all (credentials, /etc/passwd, an
+	// OpenAPI document) is refused without quoting any of its content.
+	if top.Kind != yaml.MappingNode || !hasKey(top, "depgraph") && !hasKey(top, "nodes") {
+		d.errs = append(d.errs, &Error{Pos: model.Pos{File: path}, Msg: "not a depgraph model: no `depgraph:` or `nodes:` at the top", Hint: "a model starts with `depgraph: 1` and a `nodes:` list"})
 		return rf, d.errs
 	}
 	seenVersion := false
@@ -156,6 +200,59 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 		d.errorf(top, "add `depgraph: 1` at the top of the file", "missing schema version")
 	}
 	return rf, d.errs
+}
+
+// hasKey reports whether mapping n has the key.
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Kind == yaml.ScalarNode && n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// textError reports the first NUL byte or invalid UTF-8 sequence in data,
+// with its line and column (columns count characters), or nil.
+func textError(path string, data []byte) *Error {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return &Error{Pos: model.Pos{File: path, Line: line, Col: col}, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x)", data[i]), Hint: "save the file as UTF-8"}
+		case r == 0:
+			return &Error{Pos: model.Pos{File: path, Line: line, Col: col}, Msg: "NUL byte: not a text file"}
+		case r == '\n':
+			line, col = line+1, 1
+		default:
+			col++
+		}
+		i += size
+	}
+	return nil
+}
+
+// yamlSyntaxError positions a yaml.v3 syntax error. yaml.v3 gives only a
+// line, and often the line where the enclosing construct began rather
+// than where the error is; goccy/go-yaml's parser, run on the failing
+// input only, gives the offending token's line and column. When it finds
+// no error where yaml.v3 did, yaml.v3's message stands.
+func yamlSyntaxError(path string, data []byte, err error) (e *Error) {
+	e = YAMLError(path, err)
+	defer func() {
+		if recover() != nil { // a second parser's bug must not crash us: keep yaml.v3's message
+			e = YAMLError(path, err)
+		}
+	}()
+	if _, gerr := goccyparser.ParseBytes(data, 0); gerr != nil {
+		var se *goccyyaml.SyntaxError
+		if errors.As(gerr, &se) && se.Token != nil && se.Token.Position != nil && se.Token.Position.Line > 0 {
+			e.Pos.Line, e.Pos.Col = se.Token.Position.Line, se.Token.Position.Column
+			e.Msg = "invalid YAML: " + se.Message
+		}
+	}
+	return e
 }
 
 // YAMLError turns a yaml.v3 syntax error into a positioned Error. yaml.v3
@@ -295,7 +392,10 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 		d.errorf(n, "", "node without an `id`")
 		return
 	case node.ID == "":
-		return // already reported as a type error
+		if n := d.deref(idNode); n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+			d.errorf(idNode, "give the node a non-empty id such as `acme/api`", "empty id")
+		}
+		return // otherwise already reported as a type error
 	}
 	if parent != nil {
 		node.ID = parent.ID + "/" + node.ID
@@ -469,6 +569,7 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 		src := model.Source{Pos: d.pos(item)}
 		if item.Kind == yaml.ScalarNode {
 			src.URL, _ = d.str(item, "source")
+			d.checkURL(item, src.URL)
 			out = append(out, src)
 			continue
 		}
@@ -476,6 +577,7 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 			switch key {
 			case "url":
 				src.URL, _ = d.str(v, "source url")
+				d.checkURL(v, src.URL)
 			case "note":
 				src.Note, _ = d.str(v, "source note")
 			case "as_of":
@@ -495,6 +597,18 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 		}
 	}
 	return out
+}
+
+// checkURL refuses a source address that is not http(s): `javascript:`
+// or `data:` addresses would be carried into reports and SBOM links.
+func (d *decoder) checkURL(v *yaml.Node, s string) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		d.errorf(v, "write the address as https://…", "source url %q is not an http(s) address", excerpt(s))
+	}
 }
 
 // str decodes a scalar string. Non-string scalars (numbers, booleans) are
@@ -620,11 +734,22 @@ func Describe(n *yaml.Node) string {
 		case "!!null":
 			return "nothing"
 		case "!!str":
-			return fmt.Sprintf("the string %q", n.Value)
+			return fmt.Sprintf("the string %q", excerpt(n.Value))
 		case "!!bool":
 			return "the boolean " + n.Value
 		}
-		return n.Value
+		return excerpt(n.Value)
 	}
 	return "nothing"
+}
+
+// maxExcerpt bounds how much of a value a message quotes.
+const maxExcerpt = 60
+
+// excerpt shortens s to maxExcerpt characters for quoting in a message.
+func excerpt(s string) string {
+	if utf8.RuneCountInString(s) <= maxExcerpt {
+		return s
+	}
+	return string([]rune(s)[:maxExcerpt]) + "…"
 }

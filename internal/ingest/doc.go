@@ -11,6 +11,6 @@
 // The loader walks yaml.v3's node tree itself rather than decoding into
 // structs: that is what gives a position to every value and lets unknown
 // keys be reported with the key's own position. Hostile input is bounded:
-// files over MaxFileSize, more than MaxAliasExpansions alias expansions and
+// files over MaxFileSize, aliases that expand to more than MaxAliasExpansion YAML nodes and
 // nesting deeper than MaxDepth are refused with a message.
 package ingest

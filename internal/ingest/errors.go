@@ -17,18 +17,33 @@ type Error struct {
 	Msg string
 	// Hint says what to do about it; may be empty.
 	Hint string
+	// BuiltIn marks a position in a file built into depgraph (the example
+	// model, an embedded catalog), so that it does not read as one of the
+	// user's files.
+	BuiltIn bool
 }
 
-// Error formats e as "file:line:col: message (hint)".
+// Error formats e as "file:line:col: message (hint)", with "built-in "
+// before the position of a built-in file.
 func (e *Error) Error() string {
 	s := e.Msg
-	if p := e.Pos.String(); p != "" {
+	if p := e.Where(); p != "" {
 		s = p + ": " + s
 	}
 	if e.Hint != "" {
 		s += " (" + e.Hint + ")"
 	}
 	return s
+}
+
+// Where formats e's position as file:line:col, with "built-in " before
+// the position of a built-in file; "" when unknown.
+func (e *Error) Where() string {
+	p := e.Pos.String()
+	if p != "" && e.BuiltIn {
+		p = "built-in " + p
+	}
+	return p
 }
 
 // ErrorList is every problem found while loading, sorted by position.

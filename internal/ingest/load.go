@@ -33,6 +33,11 @@ type Options struct {
 	// Includes are loaded as if a model file included them (catalog
 	// names, or paths relative to the working directory).
 	Includes []string
+	// AllowOutsideIncludes lets a file include files outside its own
+	// directory tree. Without it such includes are refused, so that a
+	// model (say, from a pull request) cannot make depgraph read
+	// arbitrary files such as credentials.
+	AllowOutsideIncludes bool
 }
 
 // FSFile names a file inside an fs.FS.
@@ -53,16 +58,22 @@ const catalogDisplayDir = "catalogs"
 // source is one file to load and how to read it.
 type source struct {
 	display string // name used in messages and model.Pos
+	builtIn bool   // read from an embedded file system
 	key     string // identity, so each file loads once
 	origin  string // model.Node.Origin for its nodes
 	read    func() ([]byte, error)
-	dir     func(rel string) (source, bool) // resolves relative includes
+	dir     func(rel string, outside bool) (source, error) // resolves relative includes; outside allows leaving the tree
 }
 
 // Load reads, checks and returns the model described by opts. On failure
 // the error is an ErrorList holding every problem found.
 func Load(opts Options) (*Result, error) {
-	l := &loader{opts: opts, loaded: map[string]bool{}}
+	l := &loader{opts: opts, loaded: map[string]bool{}, builtIn: map[string]bool{}}
+	for _, dir := range opts.CatalogDirs {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			l.errs = append(l.errs, &Error{Pos: model.Pos{File: dir}, Msg: "catalog directory not found", Hint: "--catalog names a directory of NAME.yaml catalog files"})
+		}
+	}
 	var queue []source
 	if len(opts.Includes) > 0 {
 		root := diskSource(".")
@@ -94,18 +105,37 @@ func Load(opts Options) (*Result, error) {
 			continue
 		}
 		l.loaded[src.key] = true
+		if src.builtIn {
+			l.builtIn[src.display] = true
+		}
 		queue = append(queue, l.loadFile(src)...)
 	}
 	l.check()
+	l.markBuiltIn(l.errs)
+	l.markBuiltIn(l.warnings)
 	if len(l.errs) > 0 {
 		return nil, l.errs.sort()
 	}
 	return &Result{Model: &l.model, Warnings: l.warnings}, nil
 }
 
+// where formats p for a message, saying when it is in a built-in file.
+func (l *loader) where(p model.Pos) string {
+	e := Error{Pos: p, BuiltIn: l.builtIn[p.File]}
+	return e.Where()
+}
+
+// markBuiltIn flags the errors positioned in built-in files.
+func (l *loader) markBuiltIn(list ErrorList) {
+	for _, e := range list {
+		e.BuiltIn = l.builtIn[e.Pos.File]
+	}
+}
+
 type loader struct {
 	opts     Options
 	loaded   map[string]bool
+	builtIn  map[string]bool // display names of the embedded files loaded
 	model    model.Model
 	catalogs []string
 	errs     ErrorList
@@ -151,15 +181,20 @@ func isPath(name string) bool {
 // resolveInclude finds the file an include names.
 func (l *loader) resolveInclude(from source, inc rawInclude) (source, bool) {
 	if isPath(inc.name) {
-		if s, ok := from.dir(inc.name); ok {
-			return s, true
+		s, err := from.dir(inc.name, l.opts.AllowOutsideIncludes)
+		switch {
+		case errors.Is(err, errOutside):
+			l.errs = append(l.errs, &Error{Pos: inc.pos, Msg: fmt.Sprintf("included file %q is outside the including file's directory", inc.name), Hint: "move it beside the model, or pass --allow-outside-includes if you trust the model"})
+			return source{}, false
+		case err != nil:
+			l.errs = append(l.errs, &Error{Pos: inc.pos, Msg: fmt.Sprintf("included file %q not found", inc.name), Hint: "paths are relative to the including file"})
+			return source{}, false
 		}
-		l.errs = append(l.errs, &Error{Pos: inc.pos, Msg: fmt.Sprintf("included file %q not found", inc.name), Hint: "paths are relative to the including file"})
-		return source{}, false
+		return s, true
 	}
 	for _, dir := range l.opts.CatalogDirs {
 		p := filepath.Join(dir, inc.name+".yaml")
-		if _, err := os.Stat(p); err == nil {
+		if regularFile(p) {
 			s := diskSource(p)
 			s.origin = "catalog:" + inc.name
 			return s, true
@@ -216,7 +251,15 @@ func (l *loader) check() {
 			continue
 		}
 		if first, dup := index[n.ID]; dup {
-			l.errs = append(l.errs, &Error{Pos: n.Pos, Msg: fmt.Sprintf("duplicate id %q", n.ID), Hint: "first defined at " + first.Pos.String()})
+			at, other := n, first
+			if l.builtIn[n.Pos.File] && !l.builtIn[first.Pos.File] {
+				at, other = first, n // point at the user's own file
+			}
+			hint := "also defined at " + l.where(other.Pos)
+			if l.builtIn[other.Pos.File] {
+				hint += ": use the catalog's node instead of defining it again"
+			}
+			l.errs = append(l.errs, &Error{Pos: at.Pos, Msg: fmt.Sprintf("duplicate id %q", n.ID), Hint: hint})
 			continue
 		}
 		index[n.ID] = n
@@ -307,7 +350,7 @@ func (l *loader) catalogDefining(id string) string {
 func (l *loader) catalogSource(name string) (source, bool) {
 	for _, dir := range l.opts.CatalogDirs {
 		p := filepath.Join(dir, name+".yaml")
-		if _, err := os.Stat(p); err == nil {
+		if regularFile(p) {
 			return diskSource(p), true
 		}
 	}
@@ -327,6 +370,9 @@ func diskSources(p string) ([]source, error) {
 		return nil, err
 	}
 	if !info.IsDir() {
+		if !info.Mode().IsRegular() {
+			return nil, errors.New("not a regular file")
+		}
 		return []source{diskSource(p)}, nil
 	}
 	entries, err := os.ReadDir(p)
@@ -336,7 +382,7 @@ func diskSources(p string) ([]source, error) {
 	var out []source
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() && (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+		if (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) && regularFile(filepath.Join(p, name)) {
 			out = append(out, diskSource(filepath.Join(p, name)))
 		}
 	}
@@ -346,28 +392,63 @@ func diskSources(p string) ([]source, error) {
 	return out, nil
 }
 
-// diskSource reads a file from disk, refusing files over MaxFileSize.
-func diskSource(p string) source {
-	key := p
-	if abs, err := filepath.Abs(p); err == nil {
-		key = abs
+// errOutside reports an include outside the including file's tree.
+var errOutside = errors.New("outside the including file's directory")
+
+// regularFile reports whether p is (or links to) a regular file: FIFOs,
+// devices and directories named *.yaml are not read, since reading them
+// could hang or never end.
+func regularFile(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// realPath resolves p's symbolic links into an absolute path, so that a
+// file reached by two names (or through a directory link loop) is one
+// file; p itself when it cannot be resolved.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
 	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+// within reports whether path lies in the tree rooted at dir (both real
+// paths).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// diskSource reads a file from disk, refusing files that are not regular
+// and files over MaxFileSize.
+func diskSource(p string) source {
 	return source{
 		display: p,
-		key:     "file:" + key,
+		key:     "file:" + realPath(p),
 		origin:  p,
 		read: func() ([]byte, error) {
-			f, err := os.Open(p)
+			info, err := os.Stat(p)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
 					return nil, errors.New("no such file")
 				}
 				return nil, err
 			}
+			if !info.Mode().IsRegular() {
+				return nil, errors.New("not a regular file")
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				return nil, err
+			}
 			defer f.Close()
 			return readLimited(f)
 		},
-		dir: func(rel string) (source, bool) {
+		dir: func(rel string, outside bool) (source, error) {
 			base := filepath.Dir(p)
 			if p == "." {
 				base = "."
@@ -376,10 +457,13 @@ func diskSource(p string) source {
 			if filepath.IsAbs(rel) {
 				q = rel
 			}
-			if _, err := os.Stat(q); err != nil {
-				return source{}, false
+			if !regularFile(q) {
+				return source{}, fs.ErrNotExist
 			}
-			return diskSource(q), true
+			if !outside && !within(realPath(base), realPath(q)) {
+				return source{}, errOutside
+			}
+			return diskSource(q), nil
 		},
 	}
 }
@@ -388,6 +472,7 @@ func diskSource(p string) source {
 func fsSource(fsys fs.FS, name, display, origin string) source {
 	return source{
 		display: display,
+		builtIn: true,
 		key:     origin + ":" + name,
 		origin:  origin,
 		read: func() ([]byte, error) {
@@ -398,12 +483,15 @@ func fsSource(fsys fs.FS, name, display, origin string) source {
 			defer f.Close()
 			return readLimited(f)
 		},
-		dir: func(rel string) (source, bool) {
+		dir: func(rel string, _ bool) (source, error) {
 			q := path.Join(path.Dir(name), rel)
-			if _, err := fs.Stat(fsys, q); err != nil {
-				return source{}, false
+			if !fs.ValidPath(q) {
+				return source{}, errOutside
 			}
-			return fsSource(fsys, q, path.Join(path.Dir(display), rel), origin), true
+			if _, err := fs.Stat(fsys, q); err != nil {
+				return source{}, err
+			}
+			return fsSource(fsys, q, path.Join(path.Dir(display), rel), origin), nil
 		},
 	}
 }

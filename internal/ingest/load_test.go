@@ -43,8 +43,20 @@ var loadErrorTests = []struct {
 }{
 	{"missing version", "nodes: []\n", []string{"1:1: missing schema version"}},
 	{"wrong version", "depgraph: 2\nnodes: []\n", []string{"1:11: unsupported model version 2"}},
-	{"top not mapping", "- a\n", []string{"1:1: expected a mapping at the top of the file"}},
+	{"top not mapping", "- a\n", []string{"not a depgraph model"}},
 	{"syntax", "depgraph: 1\nnodes: [\n", []string{"invalid YAML"}},
+	// yaml.v3 alone says line 3 (tab), line 2 (indent) and line 4 (flow):
+	// the error is one line low and has no column.
+	{"syntax tab", "depgraph: 1\nnodes:\n  - id: a\n\tkind: service\n", []string{"4:1: invalid YAML: found character"}},
+	{"syntax indent", "depgraph: 1\nnodes:\n  - id: a\n    kind: service\n   depends_on: [b]\n", []string{"5:4: invalid YAML"}},
+	{"syntax flow", "depgraph: 1\nnodes:\n  - id: a\n    kind: service\n    depends_on: [b\n  - id: b\n", []string{"6:3: invalid YAML"}},
+	{"invalid utf-8", "depgraph: 1\nnodes:\n  - {id: a\xff, kind: service}\n", []string{"3:11: invalid UTF-8 (byte 0xff)"}},
+	{"nul byte", "depgraph: 1\nnodes: []\n  \x00\n", []string{"3:3: NUL byte"}},
+	{"empty id", "depgraph: 1\nnodes:\n  - {id: \"\", kind: service}\n", []string{"3:10: empty id"}},
+	{"javascript url", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: [{url: 'javascript:alert(1)'}]}\n", []string{"3:43: source url \"javascript:alert(1)\" is not an http(s) address"}},
+	{"data url", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: ['data:text/html,<script>x</script>']}\n", []string{"is not an http(s) address"}},
+	{"credentials are not quoted", "https://user:ghp_SECRET@github.com\n", []string{"not a depgraph model"}},
+	{"wide alias bomb", wideAliasBomb(), []string{"refusing a possible alias bomb"}},
 	{"unknown top key", "depgraph: 1\nnode: []\n", []string{"2:1: file: unknown key \"node\" (did you mean `nodes`?)"}},
 	{"unknown node key", "depgraph: 1\nnodes:\n  - {id: a, kind: service, dependson: [b]}\n", []string{"3:28: node: unknown key \"dependson\" (did you mean `depends_on`?)"}},
 	{"on instead of id", "depgraph: 1\nnodes:\n  - id: a\n    kind: service\n    depends_on: [{on: b}]\n", []string{"5:19: dependency: unknown key \"on\" (the key is `id`"}},
@@ -52,7 +64,7 @@ var loadErrorTests = []struct {
 	{"no kind", "depgraph: 1\nnodes:\n  - {id: a}\n", []string{"3:5: node \"a\" has no kind"}},
 	{"no id", "depgraph: 1\nnodes:\n  - {kind: service}\n", []string{"3:5: node without an `id`"}},
 	{"bad id", "depgraph: 1\nnodes:\n  - {id: 'a b', kind: service}\n", []string{"3:10: invalid id \"a b\""}},
-	{"duplicate id", "depgraph: 1\nnodes:\n  - {id: a, kind: service}\n  - {id: a, kind: vendor}\n", []string{"4:5: duplicate id \"a\" (first defined at"}},
+	{"duplicate id", "depgraph: 1\nnodes:\n  - {id: a, kind: service}\n  - {id: a, kind: vendor}\n", []string{"4:5: duplicate id \"a\" (also defined at"}},
 	{"unknown dep with suggestion", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [stripe/apii]}\n  - {id: stripe/api, kind: component}\n", []string{"3:41: unknown dependency \"stripe/apii\" (did you mean `stripe/api`?)"}},
 	{"unknown dep by suffix", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [us-east-1]}\n  - {id: aws/us-east-1, kind: region}\n", []string{"unknown dependency \"us-east-1\" (did you mean `aws/us-east-1`?)"}},
 	{"dep defined by a catalog", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [llm/api]}\n", []string{"unknown dependency \"llm/api\" (catalog \"llm\" defines it: add `include: [llm]`)"}},
@@ -69,7 +81,7 @@ var loadErrorTests = []struct {
 	{"missing include file", "depgraph: 1\ninclude: [./nope.yaml]\nnodes: []\n", []string{"included file \"./nope.yaml\" not found"}},
 	{"depends_on not a list", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: b}\n", []string{"depends_on: expected a list, found the string \"b\""}},
 	{"many errors at once", "depgraph: 1\nnodes:\n  - {id: a, kind: servce, depends_on: [x, y]}\n", []string{"unknown kind", "unknown dependency \"x\"", "unknown dependency \"y\""}},
-	{"alias bomb", aliasBomb(), []string{"alias expansions"}},
+	{"alias bomb", aliasBomb(), []string{"refusing a possible alias bomb"}},
 }
 
 // aliasBomb builds a "billion laughs" document.
@@ -86,6 +98,23 @@ func aliasBomb() string {
 		}
 		b.WriteString("]\n")
 	}
+	return b.String()
+}
+
+// wideAliasBomb builds a small file (about 60 KB) whose few thousand
+// aliases each stand for one wide anchor: under a budget that counted
+// alias lookups (10,000) it expanded to 45 million nodes.
+func wideAliasBomb() string {
+	var b strings.Builder
+	b.WriteString("depgraph: 1\nnodes:\n  - id: a\n    kind: service\n    meta:\n      wide: &w [")
+	for j := 0; j < 5000; j++ {
+		b.WriteString("x,")
+	}
+	b.WriteString("x]\n      many: [")
+	for j := 0; j < 9000; j++ {
+		b.WriteString("*w,")
+	}
+	b.WriteString("*w]\n")
 	return b.String()
 }
 
@@ -239,5 +268,140 @@ func TestLoadDeepNesting(t *testing.T) {
 	_, err := Load(Options{Paths: []string{path}})
 	if err == nil || !strings.Contains(err.Error(), "nested deeper") {
 		t.Fatalf("got:%v want a nesting error", err)
+	}
+}
+
+// TestLoadCredentialsNotQuoted checks that a file that is not a model is
+// refused without any of its content in the message.
+func TestLoadCredentialsNotQuoted(t *testing.T) {
+	for _, content := range []string{
+		"https://user:ghp_SECRET@github.com\n",
+		"root:SECRET:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",
+		"TOKEN: SECRET\nOTHER_SECRET: x\n",
+		"- SECRET\n",
+	} {
+		path := filepath.Join(t.TempDir(), "creds")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(Options{Paths: []string{path}})
+		if err == nil || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("%q: got:%v want an error that quotes nothing", content, err)
+		}
+	}
+}
+
+// writeFiles writes name → content under dir, making folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, s := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLoadIncludeOutsideTree(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"secret.yaml":         "depgraph: 1\nnodes:\n  - {id: s, kind: vendor}\n",
+		"model/m.yaml":        "depgraph: 1\ninclude: [../secret.yaml]\nnodes:\n  - {id: a, kind: service, depends_on: [s]}\n",
+		"model/abs.yaml":      "depgraph: 1\ninclude: [\"" + filepath.ToSlash(filepath.Join(root, "secret.yaml")) + "\"]\nnodes: []\n",
+		"model/sub/ok.yaml":   "depgraph: 1\nnodes:\n  - {id: ok, kind: vendor}\n",
+		"model/inside.yaml":   "depgraph: 1\ninclude: [sub/ok.yaml]\nnodes:\n  - {id: b, kind: service, depends_on: [ok]}\n",
+		"model/linked/x.yaml": "depgraph: 1\ninclude: [../../secret.yaml]\nnodes: []\n",
+	})
+	for _, name := range []string{"m.yaml", "abs.yaml", "linked/x.yaml"} {
+		_, err := Load(Options{Paths: []string{filepath.Join(root, "model", name)}})
+		if err == nil || !strings.Contains(err.Error(), "outside the including file's directory") {
+			t.Errorf("%s: got:%v want an outside-the-tree error", name, err)
+		}
+	}
+	// A symbolic link inside the tree that points out of it is outside too.
+	if err := os.Symlink(filepath.Join(root, "secret.yaml"), filepath.Join(root, "model", "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"model/vialink.yaml": "depgraph: 1\ninclude: [link.yaml]\nnodes: []\n"})
+	if _, err := Load(Options{Paths: []string{filepath.Join(root, "model", "vialink.yaml")}}); err == nil || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("include through a link: got:%v want an outside-the-tree error", err)
+	}
+	if _, err := Load(Options{Paths: []string{filepath.Join(root, "model", "inside.yaml")}}); err != nil {
+		t.Errorf("include inside the tree: %v", err)
+	}
+	if _, err := Load(Options{Paths: []string{filepath.Join(root, "model", "m.yaml")}, AllowOutsideIncludes: true}); err != nil {
+		t.Errorf("with AllowOutsideIncludes: %v", err)
+	}
+}
+
+func TestLoadLinksLoadOnce(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"v.yaml": "depgraph: 1\nnodes:\n  - {id: v, kind: vendor}\n",
+		"m.yaml": "depgraph: 1\ninclude: [v.yaml, alias.yaml, loop/loop/loop/loop/v.yaml]\nnodes:\n  - {id: a, kind: service, depends_on: [v]}\n",
+	})
+	if err := os.Symlink("v.yaml", filepath.Join(root, "alias.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".", filepath.Join(root, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(Options{Paths: []string{filepath.Join(root, "m.yaml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Model.Nodes) != 2 {
+		t.Errorf("got %d nodes from %v, want 2 (v.yaml loaded once)", len(res.Model.Nodes), res.Model.Files)
+	}
+	// A directory that links to itself is read once too.
+	res, err = Load(Options{Paths: []string{root}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Model.Nodes) != 2 {
+		t.Errorf("directory: got %d nodes from %v, want 2", len(res.Model.Nodes), res.Model.Files)
+	}
+}
+
+func TestLoadSkipsFIFOs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.yaml": "depgraph: 1\nnodes:\n  - {id: a, kind: service}\n"})
+	fifo := filepath.Join(dir, "b.yaml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	res, err := Load(Options{Paths: []string{dir}, CatalogDirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Model.Nodes) != 1 {
+		t.Errorf("got %d nodes, want 1", len(res.Model.Nodes))
+	}
+	if _, err := Load(Options{Paths: []string{fifo}}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("-m FIFO: got:%v want a not-a-regular-file error", err)
+	}
+	writeFiles(t, dir, map[string]string{"c/m.yaml": "depgraph: 1\ninclude: [b]\nnodes: []\n"})
+	if _, err := Load(Options{Paths: []string{filepath.Join(dir, "c", "m.yaml")}, CatalogDirs: []string{dir}}); err == nil || !strings.Contains(err.Error(), "unknown catalog") {
+		t.Errorf("catalog FIFO: got:%v want unknown catalog", err)
+	}
+}
+
+func TestLoadMissingCatalogDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	writeFiles(t, filepath.Dir(path), map[string]string{"m.yaml": "depgraph: 1\nnodes: []\n"})
+	_, err := Load(Options{Paths: []string{path}, CatalogDirs: []string{filepath.Join(t.TempDir(), "nope")}})
+	if err == nil || !strings.Contains(err.Error(), "catalog directory not found") {
+		t.Fatalf("got:%v want a catalog-directory error", err)
+	}
+}
+
+func TestLoadBuiltInPositions(t *testing.T) {
+	fsys := fstest.MapFS{"example.yaml": {Data: []byte("depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [nope]}\n")}}
+	_, err := Load(Options{Default: &FSFile{FS: fsys, Name: "example.yaml"}})
+	if err == nil || !strings.Contains(err.Error(), "built-in example.yaml:3:") {
+		t.Fatalf("got:%v want the position marked built-in", err)
 	}
 }
