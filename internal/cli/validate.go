@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +29,9 @@ func newValidateCmd(ios *iostreams.IOStreams, runF func(context.Context, *valida
 problem at once as file:line:col: message, with a hint where a fix is likely
 (a "did you mean" for a mistyped id, key or kind; the catalog to include for
 an id it defines). Cycles of dependencies are allowed but reported as
-warnings: analyses use their least fixed point.
+warnings: analyses use their least fixed point. Each overlay (an
+` + "`extend: ID`" + ` entry that adds to a catalog node) is listed with what it
+changed.
 
 Exit code 2 when the model is invalid.`,
 		Example: `  $ depgraph validate -m acme.yaml
@@ -66,6 +69,21 @@ type validateReport struct {
 	Cycles [][]string `json:"cycles"`
 	// Errors lists every problem, positioned.
 	Errors []problem `json:"errors"`
+	// Overlays lists what each `extend:` entry changed.
+	Overlays []overlayReport `json:"overlays"`
+}
+
+// overlayReport is what one `extend:` entry changed.
+type overlayReport struct {
+	// Pos is where the overlay is declared.
+	Pos string `json:"pos"`
+	// Target is the node extended.
+	Target string `json:"target"`
+	// Changes says what changed, one entry per field
+	// ("depends_on +aws/eu-west-1", "status replaced statuspage https://…").
+	Changes []string `json:"changes"`
+	// Reason is the overlay's reason for replacing facts, "" if none.
+	Reason string `json:"reason,omitempty"`
 }
 
 type problem struct {
@@ -75,7 +93,7 @@ type problem struct {
 }
 
 func runValidate(_ context.Context, opts *validateOptions) error {
-	rep := validateReport{SchemaVersion: 1, Files: []string{}, Catalogs: []string{}, Cycles: [][]string{}, Errors: []problem{}}
+	rep := validateReport{SchemaVersion: 1, Files: []string{}, Catalogs: []string{}, Cycles: [][]string{}, Errors: []problem{}, Overlays: []overlayReport{}}
 	res, g, err := opts.Model.loadGraph()
 	var el ingest.ErrorList
 	switch {
@@ -90,6 +108,9 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 		rep.Files, rep.Catalogs = res.Model.Files, res.Model.Catalogs
 		rep.Nodes, rep.Edges = g.Len(), g.EdgeCount()
 		rep.Groups = countGroups(g)
+		for _, o := range res.Model.Overlays {
+			rep.Overlays = append(rep.Overlays, overlayReport{Pos: o.Pos.String(), Target: o.Target, Changes: o.Changes, Reason: o.Reason})
+		}
 		if c := g.Cycles(); c != nil {
 			rep.Cycles = c
 		}
@@ -114,6 +135,13 @@ func runValidate(_ context.Context, opts *validateOptions) error {
 		fmt.Fprintf(opts.IO.Out, " (catalogs: %s)", joinIDs(rep.Catalogs))
 	}
 	fmt.Fprintln(opts.IO.Out)
+	for _, o := range rep.Overlays {
+		fmt.Fprintf(opts.IO.Out, "%s: extends %s: %s", o.Pos, o.Target, strings.Join(o.Changes, "; "))
+		if o.Reason != "" {
+			fmt.Fprintf(opts.IO.Out, " (reason: %s)", o.Reason)
+		}
+		fmt.Fprintln(opts.IO.Out)
+	}
 	return nil
 }
 

@@ -46,6 +46,10 @@ var (
 	nodeKeys    = []string{"id", "kind", "name", "aliases", "depends_on", "status", "sources", "confidence",
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
 	depKeys    = []string{"id", "impact", "any_of", "min"}
+	// overlayKeys are the keys of an `extend:` entry; overlayFields the
+	// fields it may set or replace.
+	overlayKeys   = []string{"extend", "depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence", "replace", "reason"}
+	overlayFields = []string{"depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence"}
 	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
 	sourceKeys = []string{"url", "as_of", "note"}
 )
@@ -64,6 +68,7 @@ type rawFile struct {
 	catalog  string // the catalog: name header, "" for plain model files
 	includes []rawInclude
 	nodes    []*model.Node
+	overlays []*model.Overlay
 }
 
 type rawInclude struct {
@@ -192,6 +197,12 @@ func decodeFile(path, origin string, data []byte) (*rawFile, ErrorList) {
 				return
 			}
 			for _, item := range v.Content {
+				if it := d.deref(item); it != nil && it.Kind == yaml.MappingNode && hasKey(it, "extend") {
+					if o := d.overlay(it); o != nil {
+						rf.overlays = append(rf.overlays, o)
+					}
+					continue
+				}
 				d.node(item, nil, "", 0, &rf.nodes)
 			}
 		}
@@ -425,6 +436,71 @@ func (d *decoder) node(n *yaml.Node, parent *model.Node, defaultKind model.Kind,
 			d.node(item, node, c.kind, depth+1, out)
 		}
 	}
+}
+
+// overlay decodes an `extend: ID` entry; nil when it has no usable target.
+func (d *decoder) overlay(n *yaml.Node) *model.Overlay {
+	o := &model.Overlay{Pos: d.pos(n)}
+	var replaceNode, reasonNode *yaml.Node
+	d.mapping(n, "extend", overlayKeys, func(key string, k, v *yaml.Node) {
+		if slices.Contains(overlayFields, key) {
+			o.Given = append(o.Given, model.OverlayField{Name: key, Pos: d.pos(k)})
+		}
+		switch key {
+		case "extend":
+			o.Target, _ = d.str(v, "extend")
+		case "depends_on":
+			d.dependsOn(v, &o.Fields)
+		case "status":
+			o.Fields.Status = d.status(v)
+		case "tags":
+			o.Fields.Tags, _ = d.strList(v, "tags")
+		case "aliases":
+			o.Fields.Aliases, _ = d.strList(v, "aliases")
+		case "unavailability":
+			if f, ok := d.fraction(v, "unavailability"); ok {
+				o.Fields.Unavailability = &f
+			}
+		case "sources":
+			o.Fields.Sources = d.sources(v)
+		case "owner":
+			o.Fields.Owner, _ = d.str(v, "owner")
+		case "confidence":
+			if s, ok := d.str(v, "confidence"); ok {
+				o.Fields.Confidence = s
+				if !slices.Contains(model.Confidences, s) {
+					d.errorf(v, "use one of "+strings.Join(model.Confidences, ", "), "unknown confidence %q", s)
+				}
+			}
+		case "replace":
+			replaceNode = v
+			var poss []model.Pos
+			o.Replace, poss = d.strList(v, "replace")
+			for i, f := range o.Replace {
+				if !slices.Contains(overlayFields, f) {
+					d.errs = append(d.errs, &Error{Pos: poss[i], Msg: fmt.Sprintf("replace: %q is not a field an overlay can replace", f), Hint: "fields: " + strings.Join(overlayFields, ", ")})
+				}
+			}
+		case "reason":
+			reasonNode = v
+			o.Reason, _ = d.str(v, "reason")
+		}
+	})
+	for _, f := range o.Replace {
+		if !slices.ContainsFunc(o.Given, func(g model.OverlayField) bool { return g.Name == f }) {
+			d.errorf(replaceNode, "give the field's new value beside `replace:`", "replace: %q is not given in this overlay", f)
+		}
+	}
+	if len(o.Replace) > 0 && o.Reason == "" {
+		d.errorf(n, "say why the catalog's facts do not hold for you, e.g. `reason: we run in their EU instance`", "an overlay that replaces %s needs a `reason:`", strings.Join(o.Replace, ", "))
+	}
+	if reasonNode != nil && len(o.Replace) == 0 {
+		d.errorf(reasonNode, "`reason:` goes with `replace:`", "reason given but nothing replaced")
+	}
+	if o.Target == "" {
+		return nil
+	}
+	return o
 }
 
 // dependsOn decodes a depends_on list into node.DependsOn.

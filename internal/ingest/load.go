@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/depgraph/depgraph/internal/model"
@@ -119,6 +120,111 @@ func Load(opts Options) (*Result, error) {
 	return &Result{Model: &l.model, Warnings: l.warnings}, nil
 }
 
+// applyOverlays applies every `extend:` entry to its target, in load
+// order, recording what each changed (see model.Overlay).
+func (l *loader) applyOverlays(index map[string]*model.Node) {
+	setBy := map[string]*model.Overlay{} // target + "\x00" + field → the overlay that set it
+	for _, o := range l.model.Overlays {
+		n, ok := index[o.Target]
+		if !ok {
+			l.errs = append(l.errs, &Error{Pos: o.Pos, Msg: fmt.Sprintf("extend: unknown node %q", o.Target), Hint: l.unknownHint(o.Target, sortedIDs(index))})
+			continue
+		}
+		for _, g := range o.Given {
+			replace := slices.Contains(o.Replace, g.Name)
+			conflict := func(has bool) bool {
+				if !has || replace {
+					return false
+				}
+				hint := fmt.Sprintf("%s is set at %s: add `replace: [%s]` and a `reason:` to override it", g.Name, l.where(n.Pos), g.Name)
+				if prev := setBy[o.Target+"\x00"+g.Name]; prev != nil {
+					hint = fmt.Sprintf("the overlay at %s sets it already", l.where(prev.Pos))
+				}
+				l.errs = append(l.errs, &Error{Pos: g.Pos, Msg: fmt.Sprintf("extend %s: the node has %s set already", o.Target, g.Name), Hint: hint})
+				return true
+			}
+			change := g.Name
+			if replace {
+				change += " replaced"
+			}
+			switch g.Name {
+			case "depends_on":
+				added := o.Fields.DependsOn
+				if replace {
+					kept := slices.DeleteFunc(slices.Clone(n.DependsOn), func(d model.Dependency) bool { return !d.PartOf })
+					n.DependsOn = append(kept, added...)
+				} else {
+					for _, d := range added {
+						for _, t := range d.Targets() {
+							if !d.IsGroup() && slices.ContainsFunc(n.DependsOn, func(e model.Dependency) bool { return !e.IsGroup() && e.ID == t }) {
+								l.errs = append(l.errs, &Error{Pos: d.Pos, Msg: fmt.Sprintf("extend %s: the node depends on %q already", o.Target, t), Hint: "add `replace: [depends_on]` and a `reason:` to change how"})
+							}
+						}
+					}
+					n.DependsOn = append(n.DependsOn, added...)
+				}
+				var ts []string
+				for _, d := range added {
+					ts = append(ts, strings.Join(d.Targets(), "|"))
+				}
+				change += " +" + strings.Join(ts, " +")
+			case "tags":
+				n.Tags = mergeList(n.Tags, o.Fields.Tags, replace)
+				change += " +" + strings.Join(o.Fields.Tags, " +")
+			case "aliases":
+				n.Aliases = mergeList(n.Aliases, o.Fields.Aliases, replace)
+				change += " +" + strings.Join(o.Fields.Aliases, " +")
+			case "sources":
+				if replace {
+					n.Sources = nil
+				}
+				n.Sources = append(n.Sources, o.Fields.Sources...)
+				change += fmt.Sprintf(" +%d", len(o.Fields.Sources))
+			case "status":
+				if conflict(n.Status != nil) {
+					continue
+				}
+				n.Status = o.Fields.Status
+				change += " " + n.Status.Type + " " + n.Status.URL
+			case "unavailability":
+				if conflict(n.Unavailability != nil) {
+					continue
+				}
+				n.Unavailability = o.Fields.Unavailability
+				change += " " + strconv.FormatFloat(*n.Unavailability, 'g', -1, 64)
+			case "owner":
+				if conflict(n.Owner != "") {
+					continue
+				}
+				n.Owner = o.Fields.Owner
+				change += " " + n.Owner
+			case "confidence":
+				if conflict(n.Confidence != "") {
+					continue
+				}
+				n.Confidence = o.Fields.Confidence
+				change += " " + n.Confidence
+			}
+			setBy[o.Target+"\x00"+g.Name] = o
+			o.Changes = append(o.Changes, change)
+		}
+	}
+}
+
+// mergeList adds the strings of add to list that it lacks, or replaces
+// list with add.
+func mergeList(list, add []string, replace bool) []string {
+	if replace {
+		return slices.Clone(add)
+	}
+	for _, s := range add {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
+	}
+	return list
+}
+
 // where formats p for a message, saying when it is in a built-in file.
 func (l *loader) where(p model.Pos) string {
 	e := Error{Pos: p, BuiltIn: l.builtIn[p.File]}
@@ -160,6 +266,7 @@ func (l *loader) loadFile(src source) []source {
 	l.model.Files = append(l.model.Files, src.display)
 	l.model.Digests = append(l.model.Digests, model.FileDigest{File: src.display, Size: len(data), SHA256: sha256.Sum256(data)})
 	l.model.Nodes = append(l.model.Nodes, rf.nodes...)
+	l.model.Overlays = append(l.model.Overlays, rf.overlays...)
 	if rf.catalog != "" {
 		l.catalogs = append(l.catalogs, rf.catalog)
 	}
@@ -264,6 +371,7 @@ func (l *loader) check() {
 		}
 		index[n.ID] = n
 	}
+	l.applyOverlays(index)
 	var ids []string // built lazily for suggestions
 	for _, n := range l.model.Nodes {
 		if n.Status != nil {

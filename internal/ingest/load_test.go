@@ -405,3 +405,86 @@ func TestLoadBuiltInPositions(t *testing.T) {
 		t.Fatalf("got:%v want the position marked built-in", err)
 	}
 }
+
+// overlayTests are `extend:` entries over the llm catalog (llm/api has
+// no status; llm has a dependency on cloud/r1) and what they must give.
+var overlayTests = []struct {
+	name    string
+	nodes   string
+	want    []string // errors; none when the model must load
+	changes []string // with no errors: what the overlays changed
+}{
+	{"adds", "  - extend: llm/api\n    depends_on: [cloud/r1/z1]\n    tags: [tier-1]\n    unavailability: 0.01\n", nil,
+		[]string{"depends_on +cloud/r1/z1", "tags +tier-1", "unavailability 0.01"}},
+	{"replaces with a reason", "  - extend: llm\n    replace: [depends_on]\n    reason: we use their EU instance\n    depends_on: [{id: cloud/r1/z2, impact: unknown}]\n", nil,
+		[]string{"depends_on replaced +cloud/r1/z2"}},
+	{"unknown target", "  - extend: llm/apii\n    tags: [x]\n", []string{"4:5: extend: unknown node \"llm/apii\" (did you mean `llm/api`?)"}, nil},
+	{"replace without a reason", "  - extend: llm\n    replace: [depends_on]\n    depends_on: [cloud/r1/z2]\n", []string{"4:5: an overlay that replaces depends_on needs a `reason:`"}, nil},
+	{"reason without replace", "  - extend: llm\n    reason: x\n    tags: [a]\n", []string{"5:13: reason given but nothing replaced"}, nil},
+	{"replace a field not given", "  - extend: llm\n    replace: [status]\n    reason: x\n", []string{"replace: \"status\" is not given in this overlay"}, nil},
+	{"replace an unknown field", "  - extend: llm\n    replace: [kind]\n    reason: x\n", []string{"replace: \"kind\" is not a field an overlay can replace"}, nil},
+	{"dependency already there", "  - extend: llm\n    depends_on: [cloud/r1]\n", []string{"5:18: extend llm: the node depends on \"cloud/r1\" already"}, nil},
+	{"two overlays set one value", "  - extend: llm/api\n    unavailability: 0.1\n  - extend: llm/api\n    unavailability: 0.2\n",
+		[]string{"7:5: extend llm/api: the node has unavailability set already (the overlay at"}, nil},
+	{"unknown dependency added", "  - extend: llm/api\n    depends_on: [cloud/r9]\n", []string{"5:18: unknown dependency \"cloud/r9\""}, nil},
+	{"unknown key", "  - extend: llm/api\n    kind: vendor\n", []string{"5:5: extend: unknown key \"kind\""}, nil},
+}
+
+func TestLoadOverlays(t *testing.T) {
+	for _, tt := range overlayTests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "m.yaml")
+			src := "depgraph: 1\ninclude: [llm]\nnodes:\n" + tt.nodes // overlays start on line 4
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := Load(Options{Paths: []string{path}, Catalogs: catalogFS})
+			if len(tt.want) > 0 {
+				if err == nil {
+					t.Fatalf("got no error, want %q", tt.want)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("got:\n%v\nwant it to contain %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, o := range res.Model.Overlays {
+				got = append(got, o.Changes...)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.changes, "\n") {
+				t.Errorf("changes: got:%q want:%q", got, tt.changes)
+			}
+		})
+	}
+}
+
+// TestLoadOverlayApplies checks the overlaid node itself.
+func TestLoadOverlayApplies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	src := "depgraph: 1\ninclude: [llm]\nnodes:\n  - extend: llm/api\n    replace: [depends_on]\n    reason: r\n    depends_on: [cloud/r1/z1]\n    aliases: [LLM API]\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(Options{Paths: []string{path}, Catalogs: catalogFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := res.Model.Index()["llm/api"]
+	var deps []string
+	for _, d := range api.DependsOn {
+		deps = append(deps, fmt.Sprintf("%s:%v", d.ID, d.PartOf))
+	}
+	// The implicit dependency on the parent stays; the others are replaced.
+	if got := strings.Join(deps, ","); got != "llm:true,cloud/r1/z1:false" {
+		t.Errorf("depends_on: got:%s want:llm:true,cloud/r1/z1:false", got)
+	}
+	if got := strings.Join(api.Aliases, ","); got != "LLM API" {
+		t.Errorf("aliases: got:%s", got)
+	}
+}

@@ -97,6 +97,42 @@ type Model struct {
 	// Digests are the SHA-256 digests of the files as they were read, in
 	// load order (see Hash).
 	Digests []FileDigest
+	// Overlays are the `extend:` entries applied to nodes defined
+	// elsewhere (usually catalog nodes), in load order.
+	Overlays []*Overlay
+}
+
+// Overlay extends a node defined in another file without copying it: an
+// `extend: ID` entry in a model's nodes list. Lists (dependencies, tags,
+// aliases, sources) are added to the node's; single values (status,
+// unavailability, owner, confidence) are set where the node has none.
+// Fields named in Replace replace the node's own instead, which needs a
+// Reason.
+type Overlay struct {
+	// Target is the id of the node extended.
+	Target string
+	// Pos is where the overlay was declared.
+	Pos Pos
+	// Fields holds what the overlay gives, as a node (its ID, Kind, Name
+	// and Parent are unused).
+	Fields Node
+	// Given lists the fields the overlay sets, in file order, each with
+	// its position: "depends_on", "status", "tags", "aliases",
+	// "unavailability", "sources", "owner", "confidence".
+	Given []OverlayField
+	// Replace lists the fields that replace the node's own.
+	Replace []string
+	// Reason says why the node's own facts are replaced.
+	Reason string
+	// Changes says what applying the overlay changed, in words
+	// ("depends_on +aws/eu-west-1"), filled when the model loads.
+	Changes []string
+}
+
+// OverlayField is one field an overlay sets.
+type OverlayField struct {
+	Name string
+	Pos  Pos
 }
 
 // FileDigest is the digest of one loaded file.
