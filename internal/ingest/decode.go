@@ -45,13 +45,16 @@ var (
 	catalogKeys = []string{"name", "description"}
 	nodeKeys    = []string{"id", "kind", "name", "aliases", "depends_on", "status", "sources", "confidence",
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
-	depKeys = []string{"id", "impact", "any_of", "min"}
-	// overlayKeys are the keys of an `extend:` entry; overlayFields the
-	// fields it may set or replace.
+	depKeys    = []string{"id", "impact", "any_of", "min"}
+	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
+	sourceKeys = []string{"url", "as_of", "note"}
+)
+
+// overlayKeys are the keys of an `extend:` entry; overlayFields the fields
+// it may set or replace.
+var (
 	overlayKeys   = []string{"extend", "depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence", "replace", "reason"}
 	overlayFields = []string{"depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence"}
-	statusKeys    = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
-	sourceKeys    = []string{"url", "as_of", "note"}
 )
 
 // nestedKinds maps each nesting key to the default kind of its entries.
