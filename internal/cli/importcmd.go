@@ -3,11 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/importer"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/render"
 )
 
 type importOptions struct {
@@ -17,6 +20,13 @@ type importOptions struct {
 	Output       string
 	Org          string
 	Placeholders bool
+	// Vendor, Source, AsOf and JSON are for subprocessors.
+	Vendor string
+	Source string
+	AsOf   string
+	JSON   bool
+	// CatalogDirs are extra catalogs entities are mapped onto.
+	CatalogDirs []string
 }
 
 const importLong = `Import turns another catalog of services into depgraph model nodes, written
@@ -41,7 +51,24 @@ components linked with a service in the graph are kept, the rest of the
 software BOM is not. A BOM written by depgraph export --format cyclonedx is
 read back with its ids, kinds, impacts and failover groups.
 
-Every dependency is a hard one (impact 1) unless the input said more: add
+subprocessors reads one vendor's published sub-processor list (one FILE: CSV,
+TSV, a Markdown table, or a saved HTML page with <table>s) given with
+--vendor ID. Columns are found by their headers (entity, name, sub-processor,
+supplier, vendor, company; purpose, function, service, processing;
+location, country, region). Each entity is mapped to a catalog node by its
+name, id or aliases, legal forms ("Inc.", "GmbH") and parenthesised
+abbreviations ("Amazon Web Services (AWS)") aside; the catalogs it maps
+into are included. The model written makes the vendor depend on every
+sub-processor with an unknown share (impact: unknown): a list says who
+processes data, not how much of the service fails with them. Unmapped
+entities become new vendors of confidence low; the list (--source,
+--as-of) is the source of every edge; purposes and locations are kept in
+the vendor's meta.subprocessors. A vendor that a catalog defines is
+extended (an overlay) rather than defined again. --json prints
+{"schema_version": 1, "vendor", "rows": [{"name", "mapped_to" (id or null),
+"purpose", "locations"}]}.
+
+Backstage and CycloneDX dependencies are hard ones (impact 1) unless the input said more: add
 impacts and failover groups (any_of) by hand, include the vendors' catalogs,
 and check the result with depgraph validate. A ref to an entity no input
 defines is an error (all are listed at once); --placeholders adds it as a
@@ -58,24 +85,47 @@ func newImportCmd(ios *iostreams.IOStreams) *cobra.Command {
 func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "import <backstage|cyclonedx> FILE...",
-		Short: "Turn a Backstage catalog or a CycloneDX SaaSBOM into model nodes",
+		Use:   "import <backstage|cyclonedx|subprocessors> FILE...",
+		Short: "Turn a Backstage catalog, a CycloneDX SaaSBOM or a sub-processor list into model nodes",
 		Long:  importLong,
 		Example: `  $ depgraph import backstage catalog-info.yaml --org acme -o services.yaml
   $ depgraph import backstage catalog/*.yaml --placeholders > services.yaml
   $ depgraph import cyclonedx saasbom.json -o saas.yaml
+  $ depgraph import subprocessors zed-subprocessors.md --vendor zed --source https://zed.dev/subprocessors --as-of 2024-08-19 -o zed.yaml
   $ depgraph validate -m services.yaml`,
-		Args: minArgs(2, "a format (backstage or cyclonedx) and at least one FILE"),
+		Args: minArgs(2, "a format (backstage, cyclonedx or subprocessors) and at least one FILE"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 0 {
-				return []cobra.Completion{"backstage", "cyclonedx"}, cobra.ShellCompDirectiveNoFileComp
+				return []cobra.Completion{"backstage", "cyclonedx", "subprocessors"}, cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveDefault
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Format, opts.Files = args[0], args[1:]
-			if opts.Format != "backstage" && opts.Format != "cyclonedx" {
-				return flagErrorf("unknown import format %q: use backstage or cyclonedx", opts.Format)
+			switch opts.Format {
+			case "backstage", "cyclonedx":
+				if opts.Vendor != "" || opts.Source != "" || opts.AsOf != "" || opts.JSON {
+					return flagErrorf("--vendor, --source, --as-of and --json go with import subprocessors")
+				}
+			case "subprocessors":
+				if opts.Vendor == "" {
+					return flagErrorf("import subprocessors needs --vendor ID: the vendor whose list it is")
+				}
+				if len(opts.Files) != 1 {
+					return flagErrorf("import subprocessors reads one list (FILE); got %d", len(opts.Files))
+				}
+				if opts.AsOf != "" {
+					if _, err := time.Parse(time.DateOnly, opts.AsOf); err != nil {
+						return flagErrorf("--as-of %q: write the date as YYYY-MM-DD", opts.AsOf)
+					}
+				}
+				if opts.Source != "" {
+					if u, err := url.Parse(opts.Source); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+						return flagErrorf("--source %q: give the list's http(s) address", opts.Source)
+					}
+				}
+			default:
+				return flagErrorf("unknown import format %q: use backstage, cyclonedx or subprocessors", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -87,6 +137,11 @@ func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error)
 	f.StringVarP(&opts.Output, "output", "o", "", "write the model to `file` (default: standard output)")
 	f.StringVar(&opts.Org, "org", "", "`organisation` (first id segment) of your own entities")
 	f.BoolVar(&opts.Placeholders, "placeholders", false, "add undefined refs as nodes of kind unknown instead of failing")
+	f.StringVar(&opts.Vendor, "vendor", "", "subprocessors: the `id` of the vendor whose list it is")
+	f.StringVar(&opts.Source, "source", "", "subprocessors: the list's `url`")
+	f.StringVar(&opts.AsOf, "as-of", "", "subprocessors: the `date` the list states, YYYY-MM-DD")
+	f.BoolVar(&opts.JSON, "json", false, "subprocessors: print the rows and their mapping as JSON")
+	f.StringArrayVar(&opts.CatalogDirs, "catalog", nil, "subprocessors: extra catalog `dir`ectory to map entities onto (repeatable)")
 	return cmd
 }
 
@@ -94,6 +149,9 @@ func runImport(opts *importOptions) error {
 	inputs, err := importer.ReadFiles(opts.Files)
 	if err != nil {
 		return &InputError{Err: err}
+	}
+	if opts.Format == "subprocessors" {
+		return runImportSubprocessors(opts, inputs[0])
 	}
 	run := importer.Backstage
 	if opts.Format == "cyclonedx" {
@@ -123,4 +181,56 @@ func importEmptyMessage(format string) string {
 		return "no Component, API or Resource entity found: nothing to import"
 	}
 	return "no service found in the BOM: nothing to import"
+}
+
+// runImportSubprocessors maps a sub-processor list onto every available
+// catalog and writes the model (and, with --json, the rows).
+func runImportSubprocessors(opts *importOptions, in importer.Input) error {
+	cat := &catalogOptions{CatalogDirs: opts.CatalogDirs}
+	es, err := cat.entries()
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name
+	}
+	known, err := cat.load(names)
+	if err != nil {
+		return err
+	}
+	res, err := importer.Subprocessors(in, importer.SubprocessorOptions{Vendor: opts.Vendor, Source: opts.Source, AsOf: opts.AsOf, Known: known.Model.Nodes})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		warn(opts.IO.ErrOut, "%s", w)
+	}
+	if opts.Source == "" {
+		warn(opts.IO.ErrOut, "no --source: the edges carry no source address")
+	}
+	if opts.AsOf == "" {
+		warn(opts.IO.ErrOut, "no --as-of: the list's date is unknown")
+	}
+	if opts.JSON {
+		if opts.Output != "" && opts.Output != "-" {
+			if err := writeOutput(opts.IO, opts.Output, res.WriteYAML); err != nil {
+				return err
+			}
+		}
+		return render.JSON(opts.IO.Out, res.Report())
+	}
+	if err := writeOutput(opts.IO, opts.Output, res.WriteYAML); err != nil {
+		return err
+	}
+	if opts.Output != "" && opts.Output != "-" {
+		mapped := 0
+		for _, r := range res.Rows {
+			if r.MappedTo != nil {
+				mapped++
+			}
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %s: %d sub-processors of %s, %d mapped to catalog nodes\n", opts.Output, len(res.Rows), opts.Vendor, mapped)
+	}
+	return nil
 }

@@ -31,12 +31,20 @@ func ReadFiles(paths []string) ([]Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("importer: %w", err)
 		}
-		if fi.Size() > ingest.MaxFileSize {
-			return nil, fmt.Errorf("importer: %s is %d bytes, larger than the %d-byte limit", p, fi.Size(), ingest.MaxFileSize)
+		if !fi.Mode().IsRegular() { // /dev/zero or a FIFO would never end
+			return nil, fmt.Errorf("importer: %s is not a regular file", p)
 		}
-		data, err := os.ReadFile(p)
+		f, err := os.Open(p)
 		if err != nil {
 			return nil, fmt.Errorf("importer: %w", err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, ingest.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("importer: %w", err)
+		}
+		if len(data) > ingest.MaxFileSize {
+			return nil, fmt.Errorf("importer: %s is larger than the %d-byte limit", p, ingest.MaxFileSize)
 		}
 		out = append(out, Input{Name: p, Data: data})
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -17,20 +18,38 @@ import (
 // as a plain one), in the order given, preceded by header as comment
 // lines. Output is deterministic: keys in a fixed order, meta keys sorted.
 func WriteModel(w io.Writer, header []string, nodes []*model.Node) error {
-	var buf bytes.Buffer
-	for _, h := range header {
-		h = strings.NewReplacer("\n", " ", "\r", " ").Replace(h)
-		buf.WriteString(strings.TrimRight("# "+h, " ") + "\n")
-	}
-	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	entries := make([]*yaml.Node, 0, len(nodes))
 	for _, n := range nodes {
 		m, err := nodeYAML(n)
 		if err != nil {
 			return err
 		}
-		seq.Content = append(seq.Content, m)
+		entries = append(entries, m)
 	}
-	root := mapping(pair("depgraph", intScalar(model.SchemaVersion)), pair("nodes", seq))
+	return writeFile(w, header, nil, entries)
+}
+
+// writeFile writes a model file of the given node entries (nodes or
+// overlays), with header as comment lines and the includes, if any.
+func writeFile(w io.Writer, header, includes []string, entries []*yaml.Node) error {
+	var buf bytes.Buffer
+	for _, h := range header {
+		// A file name need not be text: keep the comment valid UTF-8 on
+		// one line, without control characters.
+		h = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, strings.ToValidUTF8(h, "\uFFFD"))
+		buf.WriteString(strings.TrimRight("# "+h, " ") + "\n")
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: entries}
+	root := mapping(pair("depgraph", intScalar(model.SchemaVersion)))
+	if len(includes) > 0 {
+		root.Content = append(root.Content, str("include"), strList(includes, true))
+	}
+	root.Content = append(root.Content, str("nodes"), seq)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(root); err != nil {
@@ -51,6 +70,9 @@ func nodeYAML(n *model.Node) (*yaml.Node, error) {
 	add("kind", str(string(n.Kind)))
 	if n.Name != "" && n.Name != n.ID {
 		add("name", str(n.Name))
+	}
+	if len(n.Aliases) > 0 {
+		add("aliases", strList(n.Aliases, true))
 	}
 	if n.Owner != "" {
 		add("owner", str(n.Owner))
@@ -109,10 +131,16 @@ func nodeYAML(n *model.Node) (*yaml.Node, error) {
 			switch {
 			case d.IsGroup():
 				g := [][2]*yaml.Node{pair("any_of", strList(d.AnyOf, true)), pair("min", intScalar(max(d.Min, 1)))}
-				if d.Impact != 1 {
+				if d.ImpactUnknown {
+					g = append(g, pair("impact", str("unknown")))
+				} else if d.Impact != 1 {
 					g = append(g, pair("impact", floatScalar(d.Impact)))
 				}
 				e := mapping(g...)
+				e.Style = yaml.FlowStyle
+				seq.Content = append(seq.Content, e)
+			case d.ImpactUnknown:
+				e := mapping(pair("id", str(d.ID)), pair("impact", str("unknown")))
 				e.Style = yaml.FlowStyle
 				seq.Content = append(seq.Content, e)
 			case d.Impact != 1:

@@ -53,8 +53,8 @@ var (
 // overlayKeys are the keys of an `extend:` entry; overlayFields the fields
 // it may set or replace.
 var (
-	overlayKeys   = []string{"extend", "depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence", "replace", "reason"}
-	overlayFields = []string{"depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence"}
+	overlayKeys   = []string{"extend", "depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence", "meta", "replace", "reason"}
+	overlayFields = []string{"depends_on", "status", "tags", "aliases", "unavailability", "sources", "owner", "confidence", "meta"}
 )
 
 // nestedKinds maps each nesting key to the default kind of its entries.
@@ -468,6 +468,12 @@ func (d *decoder) overlay(n *yaml.Node) *model.Overlay {
 			o.Fields.Sources = d.sources(v)
 		case "owner":
 			o.Fields.Owner, _ = d.str(v, "owner")
+		case "meta":
+			if m, ok := d.free(v, 0).(map[string]any); ok {
+				o.Fields.Meta = m
+			} else {
+				d.errorf(v, "", "meta: expected a mapping, found %s", Describe(v))
+			}
 		case "confidence":
 			if s, ok := d.str(v, "confidence"); ok {
 				o.Fields.Confidence = s

@@ -180,6 +180,21 @@ func (l *loader) applyOverlays(index map[string]*model.Node) {
 				}
 				n.Sources = append(n.Sources, o.Fields.Sources...)
 				change += fmt.Sprintf(" +%d", len(o.Fields.Sources))
+			case "meta":
+				if replace || n.Meta == nil {
+					n.Meta = map[string]any{}
+				}
+				var keys []string
+				for k, v := range o.Fields.Meta {
+					if _, has := n.Meta[k]; has {
+						l.errs = append(l.errs, &Error{Pos: g.Pos, Msg: fmt.Sprintf("extend %s: meta key %q is set already", o.Target, k), Hint: "add `replace: [meta]` and a `reason:` to override the node's meta"})
+						continue
+					}
+					n.Meta[k] = v
+					keys = append(keys, k)
+				}
+				slices.Sort(keys)
+				change += " +" + strings.Join(keys, " +")
 			case "status":
 				if conflict(n.Status != nil) {
 					continue

@@ -104,8 +104,9 @@ type Model struct {
 
 // Overlay extends a node defined in another file without copying it: an
 // `extend: ID` entry in a model's nodes list. Lists (dependencies, tags,
-// aliases, sources) are added to the node's; single values (status,
-// unavailability, owner, confidence) are set where the node has none.
+// aliases, sources) and meta keys are added to the node's; single values
+// (status, unavailability, owner, confidence) are set where the node has
+// none.
 // Fields named in Replace replace the node's own instead, which needs a
 // Reason.
 type Overlay struct {
@@ -118,7 +119,7 @@ type Overlay struct {
 	Fields Node
 	// Given lists the fields the overlay sets, in file order, each with
 	// its position: "depends_on", "status", "tags", "aliases",
-	// "unavailability", "sources", "owner", "confidence".
+	// "unavailability", "sources", "owner", "confidence", "meta".
 	Given []OverlayField
 	// Replace lists the fields that replace the node's own.
 	Replace []string
