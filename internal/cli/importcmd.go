@@ -10,6 +10,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/importer"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/render"
 )
 
@@ -46,7 +47,7 @@ namespace).
 cyclonedx reads CycloneDX JSON BOMs (a SaaSBOM: services, nested services and
 the "dependencies" graph). Services become components in the organisation
 of their provider ("Acme Inc" → acme-inc), or of the service they are nested
-in; metadata.component (the application described) becomes your service;
+in unless they lie across a trust boundary (then a vendor of their own); metadata.component (the application described) becomes your service;
 components linked with a service in the graph are kept, the rest of the
 software BOM is not. A BOM written by depgraph export --format cyclonedx is
 read back with its ids, kinds, impacts and failover groups.
@@ -141,7 +142,7 @@ func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error)
 	f.StringVar(&opts.Source, "source", "", "subprocessors: the list's `url`")
 	f.StringVar(&opts.AsOf, "as-of", "", "subprocessors: the `date` the list states, YYYY-MM-DD")
 	f.BoolVar(&opts.JSON, "json", false, "subprocessors: print the rows and their mapping as JSON")
-	f.StringArrayVar(&opts.CatalogDirs, "catalog", nil, "subprocessors: extra catalog `dir`ectory to map entities onto (repeatable)")
+	f.StringArrayVar(&opts.CatalogDirs, "catalog", nil, "extra catalog `dir`ectory to map third parties onto (repeatable)")
 	return cmd
 }
 
@@ -150,14 +151,18 @@ func runImport(opts *importOptions) error {
 	if err != nil {
 		return &InputError{Err: err}
 	}
+	known, err := knownNodes(opts.CatalogDirs)
+	if err != nil {
+		return err
+	}
 	if opts.Format == "subprocessors" {
-		return runImportSubprocessors(opts, inputs[0])
+		return runImportSubprocessors(opts, inputs[0], known)
 	}
 	run := importer.Backstage
 	if opts.Format == "cyclonedx" {
 		run = importer.CycloneDX
 	}
-	res, err := run(inputs, importer.Options{Org: opts.Org, Placeholders: opts.Placeholders})
+	res, err := run(inputs, importer.Options{Org: opts.Org, Placeholders: opts.Placeholders, Known: known})
 	if err != nil {
 		return err // an ingest.ErrorList: exit 2, one line per problem
 	}
@@ -185,21 +190,8 @@ func importEmptyMessage(format string) string {
 
 // runImportSubprocessors maps a sub-processor list onto every available
 // catalog and writes the model (and, with --json, the rows).
-func runImportSubprocessors(opts *importOptions, in importer.Input) error {
-	cat := &catalogOptions{CatalogDirs: opts.CatalogDirs}
-	es, err := cat.entries()
-	if err != nil {
-		return err
-	}
-	names := make([]string, len(es))
-	for i, e := range es {
-		names[i] = e.Name
-	}
-	known, err := cat.load(names)
-	if err != nil {
-		return err
-	}
-	res, err := importer.Subprocessors(in, importer.SubprocessorOptions{Vendor: opts.Vendor, Source: opts.Source, AsOf: opts.AsOf, Known: known.Model.Nodes})
+func runImportSubprocessors(opts *importOptions, in importer.Input, known []*model.Node) error {
+	res, err := importer.Subprocessors(in, importer.SubprocessorOptions{Vendor: opts.Vendor, Source: opts.Source, AsOf: opts.AsOf, Known: known})
 	if err != nil {
 		return err
 	}
@@ -233,4 +225,23 @@ func runImportSubprocessors(opts *importOptions, in importer.Input) error {
 		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %s: %d sub-processors of %s, %d mapped to catalog nodes\n", opts.Output, len(res.Rows), opts.Vendor, mapped)
 	}
 	return nil
+}
+
+// knownNodes loads every catalog (the built-in ones and those in dirs):
+// the nodes imports map third parties onto.
+func knownNodes(dirs []string) ([]*model.Node, error) {
+	cat := &catalogOptions{CatalogDirs: dirs}
+	es, err := cat.entries()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name
+	}
+	res, err := cat.load(names)
+	if err != nil {
+		return nil, err
+	}
+	return res.Model.Nodes, nil
 }

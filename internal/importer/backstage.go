@@ -25,9 +25,11 @@ type bsEntity struct {
 	system    string
 	lifecycle string
 	tags      []string
+	domain    string  // a System's spec.domain
 	deps      []bsRef // dependsOn and consumesApis
 	provides  []bsRef // providesApis
 	depOf     []bsRef // dependencyOf
+	subOf     []bsRef // subcomponentOf: the component this one is part of
 	pos       model.Pos
 	node      *model.Node
 }
@@ -92,8 +94,24 @@ func Backstage(inputs []Input, opts Options) (*Result, error) {
 	// Ids: the Component keeps the plain id when kinds share a name.
 	slices.SortStableFunc(kept, func(a, b *bsEntity) int { return bsKindRank(a.kind) - bsKindRank(b.kind) })
 	byID := map[string]*bsEntity{}
+	idx := newNameIndex(opts.Known)
+	known := map[string]*model.Node{} // vendor resources that are known nodes
 	for _, en := range kept {
 		id := bsID(opts.Org, en.namespace, en.name)
+		if en.kind == "resource" && slices.Contains(bsVendorTypes, en.typ) {
+			// A third party is no part of your organisation: its own id,
+			// or the catalog node it names.
+			if kid, _ := idx.match(cmpOr(en.title, en.name)); kid != "" {
+				en.node = idx.byID[kid]
+				known[kid] = en.node
+				continue
+			} else if kid, _ := idx.match(en.name); kid != "" {
+				en.node = idx.byID[kid]
+				known[kid] = en.node
+				continue
+			}
+			id = en.name
+		}
 		if _, clash := byID[id]; clash {
 			id += "-" + en.kind
 		}
@@ -104,8 +122,13 @@ func Backstage(inputs []Input, opts Options) (*Result, error) {
 		byID[id] = en
 		en.node = bsNode(en, id, opts)
 		if en.system != "" {
-			if sys := systems[bsRefOf(en.system, "system", en.namespace, en.pos).key()]; sys != nil && sys.title != "" {
-				en.node.Meta["system_title"] = sys.title
+			if sys := systems[bsRefOf(en.system, "system", en.namespace, en.pos).key()]; sys != nil {
+				if sys.title != "" {
+					en.node.Meta["system_title"] = sys.title
+				}
+				if sys.domain != "" {
+					en.node.Meta["domain"] = bsRefOf(sys.domain, "domain", sys.namespace, sys.pos).name
+				}
 			}
 		}
 	}
@@ -159,6 +182,12 @@ func Backstage(inputs []Input, opts Options) (*Result, error) {
 		if en.node == nil {
 			continue
 		}
+		if known[en.node.ID] == en.node {
+			if len(en.deps)+len(en.provides)+len(en.depOf)+len(en.subOf) > 0 {
+				warns.add(en.pos, "the catalog describes the vendor's own dependencies", "%s is the catalog's %s: its relations in this file are not imported", en.ref(), en.node.ID)
+			}
+			continue
+		}
 		for _, r := range en.deps {
 			// A dependsOn ref should name its kind; without one, a
 			// Component or Resource of that name.
@@ -176,13 +205,32 @@ func Backstage(inputs []Input, opts Options) (*Result, error) {
 				addDep(t, en.node.ID, r.pos)
 			}
 		}
+		for _, r := range en.subOf {
+			// A part failing impairs the whole: the component depends on
+			// its subcomponents.
+			if t := resolve(r, en, "component"); t != nil {
+				addDep(t, en.node.ID, r.pos)
+				en.node.Meta["subcomponent_of"] = t.ID
+			}
+		}
 	}
 	if len(e.list) > 0 {
 		return nil, sorted(e.list)
 	}
+	cats := map[string]bool{}
 	for _, en := range kept {
+		if k := known[en.node.ID]; k != nil && k == en.node {
+			if c, ok := strings.CutPrefix(k.Origin, "catalog:"); ok {
+				cats[c] = true
+			}
+			continue // the catalog's node: included, not written again
+		}
 		res.Nodes = append(res.Nodes, en.node)
 	}
+	for c := range cats {
+		res.Includes = append(res.Includes, c)
+	}
+	slices.Sort(res.Includes)
 	for _, p := range placeholders {
 		res.Nodes = append(res.Nodes, p)
 	}
@@ -273,24 +321,34 @@ func bsDecode(in Input, e, warns *errs) []*bsEntity {
 		if len(root.Content) == 0 || root.Content[0].Tag == "!!null" {
 			continue // an empty document, e.g. after a trailing ---
 		}
-		if en := bsEntityOf(in.Name, root.Content[0], e); en != nil {
+		if en := bsEntityOf(in.Name, root.Content[0], e, warns); en != nil {
 			out = append(out, en)
 		}
 	}
 	return out
 }
 
-// bsEntityOf reads one entity document.
-func bsEntityOf(file string, top *yaml.Node, e *errs) *bsEntity {
+// bsEntityOf reads one entity document. A document that is no
+// backstage.io entity (a scaffolder Template, an OpenAPI file kept beside
+// the entities, any other YAML) is skipped with a warning: catalog folders
+// hold such files as a matter of course.
+func bsEntityOf(file string, top *yaml.Node, e, warns *errs) *bsEntity {
 	pos := func(n *yaml.Node) model.Pos { return model.Pos{File: file, Line: n.Line, Col: n.Column} }
 	if top.Kind != yaml.MappingNode {
-		e.add(pos(top), "each document of a catalog file is one entity", "expected an entity (a mapping), found a %s", kindName(top))
+		warns.add(pos(top), "", "not a Backstage entity (a %s, not a mapping): skipped", kindName(top))
 		return nil
 	}
 	en := &bsEntity{pos: pos(top), namespace: "default"}
 	apiVersion := scalar(get(top, "apiVersion"))
-	if !strings.HasPrefix(apiVersion, "backstage.io/") {
-		e.add(pos(top), "Backstage entities start with `apiVersion: backstage.io/v1alpha1`", "not a Backstage entity: apiVersion %q", apiVersion)
+	switch {
+	case strings.HasPrefix(apiVersion, "scaffolder.backstage.io/"):
+		warns.add(pos(top), "", "%s %q (%s) is a scaffolder template, no runtime dependency: skipped", cmpOr(scalar(get(top, "kind")), "entity"), scalar(get(get(top, "metadata"), "name")), apiVersion)
+		return nil
+	case apiVersion == "":
+		warns.add(pos(top), "Backstage entities start with `apiVersion: backstage.io/v1alpha1`", "not a Backstage entity (no apiVersion): skipped")
+		return nil
+	case !strings.HasPrefix(apiVersion, "backstage.io/"):
+		warns.add(pos(top), "", "not a Backstage entity (apiVersion %q): skipped", apiVersion)
 		return nil
 	}
 	kindNode := get(top, "kind")
@@ -325,6 +383,7 @@ func bsEntityOf(file string, top *yaml.Node, e *errs) *bsEntity {
 	en.owner = scalar(get(spec, "owner"))
 	en.system = scalar(get(spec, "system"))
 	en.lifecycle = scalar(get(spec, "lifecycle"))
+	en.domain = scalar(get(spec, "domain"))
 	refs := func(key, defaultKind string) []bsRef {
 		n := get(spec, key)
 		if n == nil {
@@ -352,6 +411,13 @@ func bsEntityOf(file string, top *yaml.Node, e *errs) *bsEntity {
 	en.deps = append(refs("dependsOn", ""), refs("consumesApis", "api")...)
 	en.provides = refs("providesApis", "api")
 	en.depOf = refs("dependencyOf", "")
+	if n := get(spec, "subcomponentOf"); n != nil {
+		if n.Kind == yaml.ScalarNode && n.Value != "" {
+			en.subOf = []bsRef{bsRefOf(n.Value, "component", en.namespace, pos(n))}
+		} else {
+			e.add(pos(n), "", "spec.subcomponentOf: expected an entity ref, found a %s", kindName(n))
+		}
+	}
 	return en
 }
 

@@ -89,6 +89,9 @@ type cdxEntry struct {
 	node   *model.Node
 	svc    *cdxService // nil for components
 	parent *cdxEntry
+	// thirdParty marks a nested service across a trust boundary: a node
+	// of its own organisation (org is its name), kind vendor.
+	thirdParty bool
 }
 
 // CycloneDX imports CycloneDX JSON BOMs. See the package documentation
@@ -116,6 +119,10 @@ func CycloneDX(inputs []Input, opts Options) (*Result, error) {
 // cdxImport imports one BOM.
 func cdxImport(in Input, opts Options, ids map[string]string, e, warns *errs) []*model.Node {
 	file := model.Pos{File: in.Name}
+	if t := bytes.TrimLeft(in.Data, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '<' {
+		e.add(file, "convert it first, e.g. `cyclonedx convert --input-file bom.xml --output-format json`", "CycloneDX XML is not read; use the JSON form")
+		return nil
+	}
 	var bom cdxBOM
 	dec := json.NewDecoder(bytes.NewReader(in.Data))
 	if err := dec.Decode(&bom); err != nil {
@@ -143,6 +150,21 @@ func cdxImport(in Input, opts Options, ids map[string]string, e, warns *errs) []
 		byRef[en.ref] = en
 		entries = append(entries, en)
 	}
+	// The trust zones each provider's own services are in.
+	zones := map[string]map[string]bool{}
+	var collect func(ss []cdxService)
+	collect = func(ss []cdxService) {
+		for i := range ss {
+			if p := ss[i].Provider; p != nil && slug(p.Name) != "" && ss[i].TrustZone != "" {
+				if zones[slug(p.Name)] == nil {
+					zones[slug(p.Name)] = map[string]bool{}
+				}
+				zones[slug(p.Name)][ss[i].TrustZone] = true
+			}
+			collect(ss[i].Services)
+		}
+	}
+	collect(bom.Services)
 	var walk func(ss []cdxService, parent *cdxEntry, path string)
 	walk = func(ss []cdxService, parent *cdxEntry, path string) {
 		for i := range ss {
@@ -152,6 +174,11 @@ func cdxImport(in Input, opts Options, ids map[string]string, e, warns *errs) []
 			switch {
 			case s.Provider != nil && slug(s.Provider.Name) != "":
 				en.org = slug(s.Provider.Name)
+			case parent != nil && cdxCrosses(s, zones[parent.org]):
+				// A nested service across a trust boundary (Amazon S3
+				// under a SaaS) is a third party, not a part of the
+				// enclosing organisation: its own top-level node.
+				en.org, en.thirdParty, en.kind = cmpOr(slug(s.Name), "service"), true, model.KindVendor
 			case parent != nil:
 				en.org = parent.org
 			default:
@@ -211,6 +238,12 @@ func cdxImport(in Input, opts Options, ids map[string]string, e, warns *errs) []
 		id := ""
 		if en.svc != nil && cdxProp(en.svc, "kind") != "" && idPattern(en.ref) {
 			id = en.ref // a depgraph export: keep its ids
+		}
+		if id == "" && en.thirdParty {
+			id = cmpOr(slug(en.name), slug(en.ref), "service")
+			for k := 2; ids[id] != ""; k++ {
+				id = fmt.Sprintf("%s-%d", cmpOr(slug(en.name), "service"), k)
+			}
 		}
 		if id == "" {
 			id = en.org + "/" + cmpOr(slug(en.name), slug(en.ref), "service")
@@ -286,6 +319,18 @@ func cdxImport(in Input, opts Options, ids map[string]string, e, warns *errs) []
 		}
 	}
 	return out
+}
+
+// cdxCrosses reports whether a nested service without a provider lies
+// across a trust boundary from the organisation it is nested in: it says
+// so (x-trust-boundary), or names a trust zone that none of that
+// organisation's own services is in (S3 in "Public Internet" under Acme's
+// services in "Acme Public Zone" and "Acme Private Zone").
+func cdxCrosses(s *cdxService, orgZones map[string]bool) bool {
+	if s.TrustBoundary != nil && *s.TrustBoundary {
+		return true
+	}
+	return s.TrustZone != "" && len(orgZones) > 0 && !orgZones[s.TrustZone]
 }
 
 // cdxOwnOrg picks your own organisation (see the package documentation).

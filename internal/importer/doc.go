@@ -1,6 +1,7 @@
-// Package importer turns other catalogs of services into depgraph model
-// nodes: a Backstage software catalog (catalog-info.yaml entities) and a
-// CycloneDX SaaSBOM (services, nested services and the dependency graph).
+// Package importer turns what a company already has into depgraph model
+// nodes: a Backstage software catalog (catalog-info.yaml entities), a
+// CycloneDX SaaSBOM (services, nested services and the dependency graph)
+// and a vendor's published sub-processor list.
 // The result is written as a model YAML file (WriteYAML) that ingest.Load
 // reads as it is, with a comment header naming where it came from.
 //
@@ -16,15 +17,23 @@
 //     spec.providesApis, so a consumer reaches the implementation through
 //     the API.
 //   - Resource → cloud-service; a Resource whose spec.type is vendor, saas,
-//     third-party, external or external-service → vendor.
+//     third-party, external or external-service → vendor, never a node of
+//     your organisation: the catalog node its title or name matches
+//     (Options.Known; the catalog is included), else a top-level node of
+//     its own name.
 //   - System → no node: systems group entities without being a runtime
-//     dependency. Their members carry meta.system.
+//     dependency. Their members carry meta.system and the system's domain
+//     as meta.domain.
 //   - Location, Group, User, Domain and Template are skipped (a warning
-//     says that a Location's targets were not followed).
+//     says that a Location's targets were not followed). A document that
+//     is no backstage.io entity (a scaffolder.backstage.io Template, an
+//     OpenAPI file kept beside the entities) is skipped with a warning.
 //
 // Edges (all hard dependencies; refine impacts and failover by hand):
 // spec.dependsOn, spec.consumesApis (default kind api), spec.providesApis
-// (reversed, as above) and spec.dependencyOf (reversed). Refs are
+// (reversed, as above), spec.dependencyOf (reversed) and
+// spec.subcomponentOf (reversed: a component depends on its parts, whose
+// failure impairs it; the part carries meta.subcomponent_of). Refs are
 // "[kind:][namespace/]name", case-insensitive, namespace "default" when
 // left out. Owners lose their "group:" kind and default namespace.
 //
@@ -40,7 +49,11 @@
 //
 //   - every service, nested or not → component, in the organisation of
 //     its provider (the provider's name as an id segment: "Acme Inc" →
-//     acme-inc), else of its enclosing service, else your own (below);
+//     acme-inc), else of its enclosing service, else your own (below); a
+//     nested service without a provider that lies across a trust boundary
+//     (x-trust-boundary, or a trustZone none of the enclosing
+//     organisation's own services is in, such as S3 in "Public Internet")
+//     is a third party: a vendor node of its own name;
 //   - metadata.component (the application the BOM describes) → service;
 //   - a component linked with a service in "dependencies" → service when
 //     of type application, component otherwise; other components (the
@@ -52,7 +65,18 @@
 // "bom". Ids are ORG/slug(name), falling back to ORG/slug(bom-ref) when
 // names clash. A BOM written by depgraph's own exporter (services carrying
 // depgraph:kind properties) is read back with its ids, kinds, owners,
-// unavailabilities, impacts and failover groups.
+// unavailabilities, impacts and failover groups. CycloneDX XML is refused
+// with a message to convert it to JSON.
+//
+// # Sub-processor lists
+//
+// Subprocessors reads one vendor's published list (CSV, TSV, a Markdown
+// table or HTML <table>s), finds the entity, purpose and location columns
+// by their headers, and maps each entity onto a known node by normalised
+// name, id or alias (legal forms such as "Inc." and "GmbH" and
+// parenthesised abbreviations aside; a name matching two nodes is left
+// unmapped with a warning). The model it writes makes the vendor depend
+// on every sub-processor with an unknown share.
 //
 // # Errors
 //

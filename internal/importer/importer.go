@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/suggest"
@@ -59,6 +61,10 @@ type Options struct {
 	// Placeholders turns a ref to an undefined entity into a node of kind
 	// unknown (with a warning) rather than an error.
 	Placeholders bool
+	// Known are nodes (the catalogs') that third parties are mapped onto
+	// by name and aliases: a Backstage Resource of a vendor type that
+	// names one becomes a dependency on it and its catalog is included.
+	Known []*model.Node
 }
 
 // Result is what an import produced.
@@ -73,6 +79,8 @@ type Result struct {
 	Nodes []*model.Node
 	// Warnings are problems that did not stop the import, sorted.
 	Warnings ingest.ErrorList
+	// Includes are the catalogs the nodes depend into, sorted.
+	Includes []string
 }
 
 // WriteYAML writes the result as a model file with a comment header that
@@ -88,7 +96,15 @@ func (r *Result) WriteYAML(w io.Writer) error {
 		fmt.Sprintf("%d nodes. Dependencies are hard (impact 1) unless the input said more:", len(r.Nodes)),
 		"add impacts, failover groups (any_of) and the vendors' hosting (include: [...]),",
 		"then check with `depgraph validate -m FILE`.")
-	return WriteModel(w, header, r.Nodes)
+	entries := make([]*yaml.Node, 0, len(r.Nodes))
+	for _, n := range r.Nodes {
+		m, err := nodeYAML(n)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, m)
+	}
+	return writeFile(w, header, r.Includes, entries)
 }
 
 // idSegment is what one segment of a node id may look like.

@@ -275,3 +275,102 @@ func TestReadFilesRefusesDevices(t *testing.T) {
 		t.Fatalf("got:%v want a not-a-regular-file error", err)
 	}
 }
+
+// TestBackstageRealFolder imports a folder of real Backstage files as a
+// user points the import at one: a scaffolder Template and an OpenAPI
+// file beside the entities are skipped with a warning, subcomponentOf
+// and a System's domain are kept.
+func TestBackstageRealFolder(t *testing.T) {
+	paths, err := filepath.Glob("testdata/backstage-real/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatal("no fixtures", err)
+	}
+	res, err := Backstage(readInputs(t, paths...), Options{Org: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warns []string
+	for _, w := range res.Warnings {
+		warns = append(warns, w.Error())
+	}
+	for _, want := range []string{"notifications-demo-template.yaml:1:1: Template \"notifications-demo\" (scaffolder.backstage.io/v1beta3) is a scaffolder template", "petstore-webhook.oas.yaml:1:1: not a Backstage entity (no apiVersion): skipped"} {
+		if !slices.ContainsFunc(warns, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("warnings %q lack %q", warns, want)
+		}
+	}
+	byID := map[string]*model.Node{}
+	for _, n := range res.Nodes {
+		byID[n.ID] = n
+	}
+	whole := byID["acme/wayback-archive"]
+	if whole == nil || !slices.ContainsFunc(whole.DependsOn, func(d model.Dependency) bool { return d.ID == "acme/wayback-archive-ingestion" }) {
+		t.Errorf("the component does not depend on its subcomponent: %+v", whole)
+	}
+	if got := byID["acme/wayback-archive-ingestion"].Meta["subcomponent_of"]; got != "acme/wayback-archive" {
+		t.Errorf("subcomponent_of: got:%v", got)
+	}
+	if got := byID["acme/podcast-api"].Meta["domain"]; got != "playback" {
+		t.Errorf("domain: got:%v want:playback", got)
+	}
+}
+
+// TestBackstageVendorResource: a Resource of type saas is a third party,
+// never a node of your organisation; one a catalog knows maps to it.
+func TestBackstageVendorResource(t *testing.T) {
+	in := Input{Name: "c.yaml", Data: []byte("apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: stripe-payments, title: Stripe}\nspec: {type: saas}\n---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: acme-crm}\nspec: {type: saas}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: shop}\nspec: {type: service, dependsOn: [resource:stripe-payments, resource:acme-crm]}\n")}
+	res, err := Backstage([]Input{in}, Options{Org: "acme", Known: catalogNodes(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, n := range res.Nodes {
+		ids[n.ID] = true
+	}
+	if !ids["acme-crm"] || ids["acme/acme-crm"] || ids["acme/stripe-payments"] {
+		t.Errorf("vendor resources stayed in the organisation: %v", ids)
+	}
+	if ids["stripe"] || !slices.Contains(res.Includes, "stripe") {
+		t.Errorf("Stripe should map to the stripe catalog: nodes %v, includes %v", ids, res.Includes)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteYAML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ingest.Load(ingest.Options{Paths: []string{path}, Catalogs: catalogs.FS}); err != nil {
+		t.Fatalf("does not load: %v\n%s", err, buf.String())
+	}
+}
+
+// TestCycloneDXTrustBoundary: a service nested under a SaaS across a
+// trust boundary stays a third party.
+func TestCycloneDXTrustBoundary(t *testing.T) {
+	bom := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": {"bom-ref": "app", "name": "shop", "type": "application"}},
+"services": [{"bom-ref": "saas", "name": "Billing SaaS", "provider": {"name": "Acme Inc"}, "trustZone": "acme",
+  "services": [{"bom-ref": "s3", "name": "Amazon S3", "x-trust-boundary": true}, {"bom-ref": "q", "name": "Queue", "trustZone": "acme"}]}],
+"dependencies": [{"ref": "app", "dependsOn": ["saas"]}, {"ref": "saas", "dependsOn": ["s3", "q"]}]}`
+	res, err := CycloneDX([]Input{{Name: "b.json", Data: []byte(bom)}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]model.Kind{}
+	for _, n := range res.Nodes {
+		kinds[n.ID] = n.Kind
+	}
+	if kinds["amazon-s3"] != model.KindVendor || kinds["acme-inc/amazon-s3"] != "" {
+		t.Errorf("S3 across the trust boundary: got %v", kinds)
+	}
+	if kinds["acme-inc/queue"] == "" {
+		t.Errorf("the queue inside the trust zone should stay acme-inc's: %v", kinds)
+	}
+}
+
+func TestCycloneDXXMLRefused(t *testing.T) {
+	_, err := CycloneDX([]Input{{Name: "b.xml", Data: []byte("<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"/>")}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "CycloneDX XML is not read; use the JSON form") {
+		t.Fatalf("got:%v", err)
+	}
+}
