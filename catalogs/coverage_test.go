@@ -40,7 +40,7 @@ func TestProviderRegions(t *testing.T) {
 		{"digitalocean", 13},
 		{"ovhcloud", 3},
 		{"alibaba-cloud", 26},
-		{"ibm-cloud", 11},
+		{"ibm-cloud", 12},
 		{"oci", 40},
 		{"coreweave", 35},
 	} {
