@@ -102,9 +102,16 @@ func TestList(t *testing.T) {
 	if len(entries) != len(names) {
 		t.Fatalf("List returned %d entries for %d files", len(entries), len(names))
 	}
+	var undated []string
 	for _, e := range entries {
-		if e.Description == "" || e.Nodes == 0 || e.NewestAsOf == "" {
+		if e.Description == "" || e.Nodes == 0 {
 			t.Errorf("entry %q incomplete: %+v", e.Name, e)
 		}
+		if e.NewestAsOf == "" {
+			undated = append(undated, e.Name)
+		}
 	}
+	// A catalog whose every source is `verified: false` has no date: it is
+	// listed, not failed, so the gap stays visible.
+	t.Logf("%d catalogs rest only on unverified sources: %v", len(undated), undated)
 }
