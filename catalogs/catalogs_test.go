@@ -1,10 +1,14 @@
 package catalogs_test
 
 import (
+	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -189,6 +193,39 @@ func TestStatusPagesBound(t *testing.T) {
 		product, _ := n.Meta["status_product"].(string)
 		if !bound[org] && !why && !strings.Contains(product, "no feed type") {
 			t.Errorf("%s names status page %v but no node of it reads it, and meta does not say why", n.ID, n.Meta["status_page"])
+		}
+	}
+}
+
+// percentRe finds shares written as percentages ("90.22 %", "above 90%").
+var percentRe = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?%`)
+
+// TestWeightsSourced: a catalog edge weighted strictly between 0 and 1
+// rests on a share its node's sources or meta state (a percentage within
+// 5 points of the weight); a share nobody published is `impact: unknown`.
+func TestWeightsSourced(t *testing.T) {
+	res, _ := loadAll(t)
+	for _, n := range res.Model.Nodes {
+		var text []string
+		for _, s := range n.Sources {
+			text = append(text, s.Note)
+		}
+		for _, v := range n.Meta {
+			text = append(text, fmt.Sprint(v))
+		}
+		var shares []float64
+		for _, m := range percentRe.FindAllStringSubmatch(strings.Join(text, " "), -1) {
+			if f, err := strconv.ParseFloat(m[1], 64); err == nil {
+				shares = append(shares, f/100)
+			}
+		}
+		for _, d := range n.DependsOn {
+			if d.ImpactUnknown || d.PartOf || d.Impact <= 0 || d.Impact >= 1 {
+				continue
+			}
+			if !slices.ContainsFunc(shares, func(s float64) bool { return math.Abs(s-d.Impact) <= 0.05 }) {
+				t.Errorf("%s → %v: impact %g has no share in the node's sources or meta: cite it, or write impact: unknown", n.ID, d.Targets(), d.Impact)
+			}
 		}
 	}
 }
