@@ -69,6 +69,9 @@ func Lint(m *model.Model, now time.Time) []Finding {
 			if s.URL == "" {
 				add(pos, SeverityError, "source of %s has no url", n.ID)
 			}
+			if s.AsOf == "" && s.Verified != nil && !*s.Verified {
+				continue // an unverified source has no observation date by design
+			}
 			if s.AsOf == "" {
 				add(pos, SeverityError, "source %s of %s has no as_of date", s.URL, n.ID)
 				continue

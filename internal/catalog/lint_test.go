@@ -58,6 +58,11 @@ var lintModelTests = []struct {
 	want []Finding
 }{
 	{
+		name: "unverified source without a date",
+		node: model.Node{ID: "v", Confidence: "low", Pos: model.Pos{File: "f", Line: 1},
+			Sources: []model.Source{{URL: "u", Verified: new(bool)}}},
+	},
+	{
 		name: "unknown feed type",
 		node: model.Node{ID: "v", Confidence: "low", Pos: model.Pos{File: "f", Line: 1},
 			Sources: []model.Source{{URL: "u", AsOf: "2026-01-01"}},

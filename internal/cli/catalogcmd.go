@@ -192,7 +192,11 @@ func runCatalogShow(o *catalogOptions) error {
 			fmt.Fprintf(ew, "  status: %s %s\n", n.Status.Type, n.Status.URL)
 		}
 		for _, s := range n.Sources {
-			fmt.Fprintf(ew, "  source: %s (as of %s)", s.URL, s.AsOf)
+			if s.AsOf == "" && s.Verified != nil && !*s.Verified {
+				fmt.Fprintf(ew, "  source: %s (not verified)", s.URL)
+			} else {
+				fmt.Fprintf(ew, "  source: %s (as of %s)", s.URL, s.AsOf)
+			}
 			if s.Note != "" {
 				fmt.Fprintf(ew, ": %s", s.Note)
 			}

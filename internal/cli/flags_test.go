@@ -87,7 +87,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"blast", "--bogus"}, ExitInput},
 		{[]string{"no-such-command"}, ExitInput},
 		{[]string{"validate", "-m", "does-not-exist.yaml"}, ExitInput},
-		{[]string{"blast", "azure/southcentralus", "--fail-on", "service-down"}, ExitFound},
+		{[]string{"blast", "aws/us-east-1", "--fail-on", "service-down"}, ExitFound},
 	} {
 		ios, _, _, errOut := iostreams.Test()
 		if got := Main(context.Background(), tt.args, ios); got != tt.want {

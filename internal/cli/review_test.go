@@ -10,13 +10,13 @@ import (
 	"github.com/depgraph/depgraph/internal/review"
 )
 
-// sameRegionCandidate is a vendor hosted in the region the built-in
-// example's support bot already depends on twice.
+// sameRegionCandidate is a host in the region (AWS us-east-1) under both
+// sides of the built-in example's checkout failover.
 const sameRegionCandidate = `depgraph: 1
 nodes:
-  - id: newllm
+  - id: newhost
     kind: vendor
-    depends_on: [azure/southcentralus]
+    depends_on: [vercel/iad1]
 `
 
 var reviewRunTests = []struct {
@@ -29,17 +29,29 @@ var reviewRunTests = []struct {
 	unwanted  []string
 }{
 	{"anthropic as failover", "anthropic", "acme/support-bot", "text", ExitOK,
-		[]string{"Verdict: recommended: removes 2 single points of failure from acme/support-bot: azure, azure/southcentralus"},
-		[]string{"shares azure/southcentralus"}},
-	{"same-region candidate", "@file", "acme/support-bot", "text", ExitOK,
-		[]string{"Verdict: not recommended: candidate newllm shares azure/southcentralus (and azure) with the primary openai/api: it does not protect against that region failing"}, nil},
-	{"markdown", "@file", "acme/support-bot", "markdown", ExitOK,
-		[]string{"## Procurement review: newllm as failover for acme/support-bot", "**Verdict: not recommended.**", "| openai/api (primary) | azure/southcentralus (region), azure (provider) |"}, nil},
+		[]string{"Verdict: acceptable with reservations: shares no single point of failure with openai/api or acme/llm-failover"},
+		[]string{"shares aws/us-east-1"}},
+	{"same-region candidate", "@file", "acme/checkout", "text", ExitOK,
+		[]string{"Verdict: not recommended: candidate newhost shares aws/us-east-1 (and aws, vercel, vercel/iad1) with the primary acme/storefront: it does not protect against that region failing",
+			"candidate newhost shares aws/us-east-1 (and aws) with the existing alternative acme/storefront-fallback"}, nil},
+	{"markdown", "@file", "acme/checkout", "markdown", ExitOK,
+		[]string{"## Procurement review: newhost as failover for acme/checkout", "**Verdict: not recommended.**", "| acme/storefront (primary) | aws/us-east-1 (region), aws (provider), vercel (vendor), vercel/iad1 (component) |"}, nil},
 	{"json", "anthropic", "acme/support-bot", "json", ExitOK,
-		[]string{`"verdict": "recommended"`, `"primary": "openai/api"`}, nil},
+		[]string{`"verdict": "acceptable with reservations"`, `"primary": "openai/api"`}, nil},
 	{"unknown catalog", "anthropc", "acme/support-bot", "text", ExitInput, nil, nil},
 	{"unknown target", "anthropic", "acme/support-bto", "text", ExitInput, nil, nil},
-	{"ambiguous target", "anthropic", "acme/checkout", "text", ExitInput, nil, nil},
+}
+
+// TestRunReviewAmbiguousTarget: a target with several hard dependencies and
+// no failover group does not say which dependency the candidate backs up.
+func TestRunReviewAmbiguousTarget(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	m := writeTemp(t, "m.yaml", "depgraph: 1\ninclude: [vercel, heroku]\nnodes:\n  - id: acme/shop\n    kind: service\n    depends_on: [vercel/iad1, heroku/us]\n")
+	err := runReview(context.Background(), &reviewOptions{IO: ios, Model: modelFlags{Paths: []string{m}}, Candidate: "anthropic", Format: "text",
+		Placement: review.Placement{Mode: review.Failover, Target: "acme/shop"}})
+	if code := exitCode(err); code != ExitInput {
+		t.Fatalf("exit code: got:%d want:%d (error %v)", code, ExitInput, err)
+	}
 }
 
 func TestRunReview(t *testing.T) {
@@ -48,7 +60,7 @@ func TestRunReview(t *testing.T) {
 			ios, _, out, _ := iostreams.Test()
 			cand := tt.candidate
 			if cand == "@file" {
-				cand = writeTemp(t, "newllm.yaml", sameRegionCandidate)
+				cand = writeTemp(t, "newhost.yaml", sameRegionCandidate)
 			}
 			err := runReview(context.Background(), &reviewOptions{IO: ios, Candidate: cand, Format: tt.format,
 				Placement: review.Placement{Mode: review.Failover, Target: tt.target}})

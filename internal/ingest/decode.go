@@ -47,7 +47,7 @@ var (
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
 	depKeys    = []string{"id", "impact", "any_of", "min"}
 	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
-	sourceKeys = []string{"url", "as_of", "note"}
+	sourceKeys = []string{"url", "as_of", "note", "verified"}
 )
 
 // overlayKeys are the keys of an `extend:` entry; overlayFields the fields
@@ -665,6 +665,13 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 				d.checkURL(v, src.URL)
 			case "note":
 				src.Note, _ = d.str(v, "source note")
+			case "verified":
+				if u := d.deref(v); u != nil && u.Kind == yaml.ScalarNode && u.Tag == "!!bool" {
+					b := u.Value == "true"
+					src.Verified = &b
+				} else if u != nil {
+					d.errorf(v, "write `verified: false` (or true)", "verified: expected true or false, found %s", Describe(v))
+				}
 			case "as_of":
 				if s, ok := d.str(v, "as_of"); ok {
 					src.AsOf = s

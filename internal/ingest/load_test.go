@@ -77,6 +77,7 @@ var loadErrorTests = []struct {
 	{"duplicate member", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{any_of: [b, b]}]}\n  - {id: b, kind: vendor}\n", []string{"\"b\" appears twice in the same failover group"}},
 	{"unknown feed type", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, status: {type: statuspag, url: 'https://x'}}\n", []string{"unknown status feed type \"statuspag\" (did you mean `statuspage`?)"}},
 	{"bad as_of", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: [{url: 'https://x', as_of: 'last year'}]}\n", []string{"as_of \"last year\" is not a date"}},
+	{"bad verified", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: [{url: 'https://x', verified: maybe}]}\n", []string{"verified: expected true or false"}},
 	{"missing catalog", "depgraph: 1\ninclude: [clod]\nnodes: []\n", []string{"2:11: unknown catalog \"clod\" (did you mean `cloud`?)"}},
 	{"missing include file", "depgraph: 1\ninclude: [./nope.yaml]\nnodes: []\n", []string{"included file \"./nope.yaml\" not found"}},
 	{"depends_on not a list", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: b}\n", []string{"depends_on: expected a list, found the string \"b\""}},

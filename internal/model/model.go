@@ -269,6 +269,9 @@ type Source struct {
 	AsOf string
 	// Note says what the source shows.
 	Note string
+	// Verified is false when the source was not read (a list compiled from
+	// memory): such a source carries no as_of. Nil when the file does not say.
+	Verified *bool
 	// Pos is where the source was declared.
 	Pos Pos
 }

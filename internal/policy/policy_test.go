@@ -198,8 +198,9 @@ func TestEvaluateReferenceErrors(t *testing.T) {
 }
 
 // TestEvaluateExample checks the fixture policy against the built-in
-// example: the support bot's failover LLM shares Azure South Central US
-// with its primary.
+// example: checkout's storefront and its fallback (Vercel iad1, Heroku us)
+// share AWS us-east-1, and Stripe's unverified hosting is a single point of
+// failure the allow list does not cover.
 func TestEvaluateExample(t *testing.T) {
 	res, err := ingest.Load(ingest.Options{Catalogs: catalogs.FS, Default: &ingest.FSFile{FS: examples.FS, Name: examples.Default}})
 	if err != nil {
@@ -228,7 +229,7 @@ func TestEvaluateExample(t *testing.T) {
 	if count[RuleNoSPOF] != 1 || count[RuleFailoverIndependent] != 1 || count[RuleMaxConcentration] == 0 || count[RuleMaxSourceAge] == 0 {
 		t.Errorf("violations per rule: got:%v", count)
 	}
-	if !strings.HasPrefix(failover, "acme.yaml:39:9 failover group [openai/api, acme/llm-failover] of acme/support-bot shares the failure domains azure, azure/southcentralus") {
+	if !strings.HasPrefix(failover, "acme.yaml:60:9 failover group [acme/storefront, acme/storefront-fallback] of acme/checkout shares the failure domains acme, aws, aws/us-east-1") {
 		t.Errorf("failover violation: got:%q", failover)
 	}
 }

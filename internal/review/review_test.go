@@ -154,23 +154,25 @@ func TestReview(t *testing.T) {
 // exampleOptions load the built-in example as the CLI does.
 var exampleOptions = ingest.Options{Catalogs: catalogs.FS, Default: &ingest.FSFile{FS: examples.FS, Name: examples.Default}}
 
-// TestReviewExample reviews failover candidates for the built-in example's
-// support bot, whose primary (openai/api) and failover (acme/llm-failover)
-// both run in azure/southcentralus.
+// TestReviewExample reviews failover candidates for the built-in example:
+// Anthropic beside the support bot's OpenAI API and Azure OpenAI failover
+// (no shared single point of failure), and a host in AWS us-east-1 beside
+// checkout's storefronts on Vercel iad1 and Heroku us (both in us-east-1).
 var reviewExampleTests = []struct {
 	name, spec, node string
+	target, primary  string
 	candidate        string
 	verdict          string
 	first            string // first reason
 }{
-	{"anthropic from its catalog", "anthropic", "", "anthropic", VerdictRecommended,
-		"removes 2 single points of failure from acme/support-bot: azure, azure/southcentralus"},
-	{"a catalog node id", "anthropic/api", "", "anthropic/api", VerdictRecommended,
-		"removes 2 single points of failure from acme/support-bot: azure, azure/southcentralus"},
-	{"a YAML candidate in the same region", filepath.Join("testdata", "same-region.yaml"), "", "newllm", VerdictNotRecommened,
-		"candidate newllm shares azure/southcentralus (and azure) with the primary openai/api: it does not protect against that region failing"},
-	{"a YAML candidate, its component picked", filepath.Join("testdata", "same-region.yaml"), "newllm/api", "newllm/api", VerdictNotRecommened,
-		"candidate newllm/api shares azure/southcentralus (and azure) with the primary openai/api: it does not protect against that region failing"},
+	{"anthropic from its catalog", "anthropic", "", "acme/support-bot", "openai/api", "anthropic", VerdictReservations,
+		"shares no single point of failure with openai/api or acme/llm-failover"},
+	{"a catalog node id", "anthropic/api", "", "acme/support-bot", "openai/api", "anthropic/api", VerdictReservations,
+		"shares no single point of failure with openai/api or acme/llm-failover"},
+	{"a YAML candidate in the same region", filepath.Join("testdata", "same-region.yaml"), "", "acme/checkout", "acme/storefront", "newllm", VerdictNotRecommened,
+		"candidate newllm shares aws/us-east-1 (and aws, vercel, vercel/iad1) with the primary acme/storefront: it does not protect against that region failing"},
+	{"a YAML candidate, its component picked", filepath.Join("testdata", "same-region.yaml"), "newllm/api", "acme/checkout", "acme/storefront", "newllm/api", VerdictNotRecommened,
+		"candidate newllm/api shares aws/us-east-1 (and aws, vercel, vercel/iad1) with the primary acme/storefront: it does not protect against that region failing"},
 }
 
 func TestReviewExample(t *testing.T) {
@@ -187,15 +189,15 @@ func TestReviewExample(t *testing.T) {
 			if c.Node != tt.candidate {
 				t.Fatalf("candidate: got:%s want:%s", c.Node, tt.candidate)
 			}
-			r, err := Review(context.Background(), c.Model, c.Node, c.Source, Placement{Mode: Failover, Target: "acme/support-bot"})
+			r, err := Review(context.Background(), c.Model, c.Node, c.Source, Placement{Mode: Failover, Target: tt.target})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if r.Verdict != tt.verdict || len(r.Reasons) == 0 || r.Reasons[0] != tt.first {
 				t.Errorf("got:%s %q want:%s %q", r.Verdict, r.Reasons, tt.verdict, tt.first)
 			}
-			if r.Primary != "openai/api" {
-				t.Errorf("primary: got:%s want:openai/api", r.Primary)
+			if r.Primary != tt.primary {
+				t.Errorf("primary: got:%s want:%s", r.Primary, tt.primary)
 			}
 		})
 	}
