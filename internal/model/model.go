@@ -236,6 +236,33 @@ type Source struct {
 	Pos Pos
 }
 
+// The tags that put a node on a control plane or a data plane, and the
+// planes PlaneOf returns.
+const (
+	TagControlPlane = "control-plane"
+	TagDataPlane    = "data-plane"
+	PlaneControl    = "control"
+	PlaneData       = "data"
+)
+
+// PlaneOf says which plane a node is on: PlaneControl when it is tagged
+// control-plane or its id's last segment is "control-plane" (the catalogs'
+// convention: heroku/control-plane), PlaneData when it is tagged
+// data-plane, "" otherwise. A control-plane failure means you can't
+// deploy, scale or change configuration; a data-plane failure means what
+// is running stops serving.
+func PlaneOf(n *Node) string {
+	switch {
+	case slices.Contains(n.Tags, TagControlPlane):
+		return PlaneControl
+	case slices.Contains(n.Tags, TagDataPlane):
+		return PlaneData
+	case n.ID == TagControlPlane || strings.HasSuffix(n.ID, "/"+TagControlPlane):
+		return PlaneControl
+	}
+	return ""
+}
+
 // Index maps ids to nodes.
 func (m *Model) Index() map[string]*Node {
 	idx := make(map[string]*Node, len(m.Nodes))

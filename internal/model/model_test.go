@@ -39,3 +39,20 @@ func TestHash(t *testing.T) {
 		got[tt.name] = h
 	}
 }
+
+func TestPlaneOf(t *testing.T) {
+	for _, tt := range []struct {
+		node Node
+		want string
+	}{
+		{Node{ID: "heroku/control-plane"}, PlaneControl},
+		{Node{ID: "vercel/builds", Tags: []string{"tier-1", "control-plane"}}, PlaneControl},
+		{Node{ID: "heroku/dynos", Tags: []string{"data-plane"}}, PlaneData},
+		{Node{ID: "x/control-plane-ui"}, ""},
+		{Node{ID: "stripe/api"}, ""},
+	} {
+		if got := PlaneOf(&tt.node); got != tt.want {
+			t.Errorf("PlaneOf(%s %v) = %q, want %q", tt.node.ID, tt.node.Tags, got, tt.want)
+		}
+	}
+}
