@@ -207,8 +207,12 @@ func describeDep(d model.Dependency) string {
 	switch {
 	case d.PartOf:
 		return d.ID + " (part of)"
+	case d.IsGroup() && d.ImpactUnknown:
+		return fmt.Sprintf("any %d of [%s] (impact unknown)", d.Min, strings.Join(d.AnyOf, ", "))
 	case d.IsGroup():
 		return fmt.Sprintf("any %d of [%s]", d.Min, strings.Join(d.AnyOf, ", "))
+	case d.ImpactUnknown:
+		return d.ID + " (impact unknown)"
 	case d.Impact < 1:
 		return fmt.Sprintf("%s (impact %g)", d.ID, d.Impact)
 	}

@@ -109,10 +109,16 @@ func nodeYAML(n *model.Node) (*yaml.Node, error) {
 			switch {
 			case d.IsGroup():
 				g := [][2]*yaml.Node{pair("any_of", strList(d.AnyOf, true)), pair("min", intScalar(max(d.Min, 1)))}
-				if d.Impact != 1 {
+				if d.ImpactUnknown {
+					g = append(g, pair("impact", str("unknown")))
+				} else if d.Impact != 1 {
 					g = append(g, pair("impact", floatScalar(d.Impact)))
 				}
 				e := mapping(g...)
+				e.Style = yaml.FlowStyle
+				seq.Content = append(seq.Content, e)
+			case d.ImpactUnknown:
+				e := mapping(pair("id", str(d.ID)), pair("impact", str("unknown")))
 				e.Style = yaml.FlowStyle
 				seq.Content = append(seq.Content, e)
 			case d.Impact != 1:

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -187,6 +188,15 @@ type Dependency struct {
 	Pos Pos
 	// MemberPos holds the positions of AnyOf members, index for index.
 	MemberPos []Pos
+}
+
+// ImpactText writes d's impact the way the model spells it: "unknown" for
+// `impact: unknown`, else the number in the shortest form (%g).
+func (d Dependency) ImpactText() string {
+	if d.ImpactUnknown {
+		return "unknown"
+	}
+	return strconv.FormatFloat(d.Impact, 'g', -1, 64)
 }
 
 // IsGroup reports whether d is a failover group.

@@ -56,3 +56,18 @@ func TestPlaneOf(t *testing.T) {
 		}
 	}
 }
+
+func TestImpactText(t *testing.T) {
+	for _, tt := range []struct {
+		dep  Dependency
+		want string
+	}{
+		{Dependency{ID: "x", Impact: 1}, "1"},
+		{Dependency{ID: "x", Impact: 0.25}, "0.25"},
+		{Dependency{ID: "x", ImpactUnknown: true}, "unknown"},
+	} {
+		if got := tt.dep.ImpactText(); got != tt.want {
+			t.Errorf("ImpactText(%+v) = %q, want %q", tt.dep, got, tt.want)
+		}
+	}
+}
