@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -69,6 +70,23 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 			ew.printf("\n")
 		} else if t.Probability == nil && t.Missing > 0 {
 			ew.printf("  probability unknown: %d nodes in its cone have no unavailability\n", t.Missing)
+		}
+		if len(t.Unquantified) > 0 {
+			ew.printf("  unquantified exposure (impact: unknown, not counted in the domains above):\n")
+			for _, x := range t.Unquantified {
+				ew.printf("    %s → %s, share unknown", strings.Join(x.Path, " → "), x.Dependency)
+				members := strings.Split(x.Dependency, " | ")
+				extra := 0
+				for _, u := range x.Upstream {
+					if !slices.Contains(members, u) {
+						extra++
+					}
+				}
+				if extra > 0 {
+					ew.printf("; %d more nodes reach it only through this", extra)
+				}
+				ew.printf("\n")
+			}
 		}
 	}
 	return ew.err
