@@ -188,6 +188,19 @@ type Dependency struct {
 	Pos Pos
 	// MemberPos holds the positions of AnyOf members, index for index.
 	MemberPos []Pos
+	// Sources back this dependency in particular (its existence and its
+	// share); empty when it rests on its node's sources. A share strictly
+	// between 0 and 1 must have one (catalog lint).
+	Sources []Source
+}
+
+// Basis returns the sources dependency d of node n rests on: its own
+// when it has some, else the node's.
+func (d Dependency) Basis(n *Node) []Source {
+	if len(d.Sources) > 0 {
+		return d.Sources
+	}
+	return n.Sources
 }
 
 // ImpactText writes d's impact the way the model spells it: "unknown" for
@@ -234,12 +247,25 @@ type Status struct {
 	Pos Pos
 }
 
-// Source is where a fact came from.
+// Source is where a fact came from. Its facts are as old as AsOf: the date
+// the source itself states (Published) when it states one, else the day
+// it was read (Read). A source nobody has read (a list compiled from
+// memory) has no date and is Unverified.
 type Source struct {
 	// URL is the address (or repo:path) of the source.
 	URL string
-	// AsOf is the date the source was read, YYYY-MM-DD.
+	// AsOf is the date the facts hold as of, YYYY-MM-DD: the source's own
+	// date when it states one, else the day it was read; "" for an
+	// unverified source. It defaults to Published, then to Read.
 	AsOf string
+	// Published is the date the source itself states (published or last
+	// updated), "" when it states none or it was not recorded.
+	Published string
+	// Read is the day the source was actually read, "" when not recorded.
+	Read string
+	// Unverified marks a source nobody has read for this fact
+	// (`verified: false`): a list compiled from memory or from notes.
+	Unverified bool
 	// Note says what the source shows.
 	Note string
 	// Pos is where the source was declared.
