@@ -20,9 +20,14 @@ type NodeImpact struct {
 	// targets for which it is a single point of failure (a failure domain
 	// of order 1), under the hard-dependency semantics of Domains.
 	TakesDown []string `json:"takes_down"`
-	// Degrades lists the other targets its failure reaches through any
-	// dependency, weighted or failover, without taking them down.
+	// Degrades lists the other targets its failure reaches through
+	// dependencies of known share (weighted or failover, impact > 0)
+	// without taking them down.
 	Degrades []string `json:"degrades"`
+	// AtRisk lists the targets its failure reaches only through some
+	// dependency of unknown share (`impact: unknown`): counted apart, never
+	// as a number.
+	AtRisk []string `json:"at_risk"`
 }
 
 // ByNode computes, for every node, the targets its failure alone takes
@@ -35,8 +40,9 @@ type NodeImpact struct {
 // down or when a failover group has lost more members than it can spare.
 // This is a reachability computation with a counter per group, O(cone) per
 // node, so O(V·C) for an average downstream cone of C nodes; nodes are
-// spread over GOMAXPROCS workers. "Degrades" is plain reachability along
-// dependents.
+// spread over GOMAXPROCS workers. "Degrades" is reachability along
+// dependents through dependencies of known share (impact > 0); "AtRisk"
+// what more is reached once dependencies of unknown share are followed.
 func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact {
 	n := g.Len()
 	isTarget := make([]bool, n)
@@ -57,20 +63,24 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 				if int(u) >= n {
 					return
 				}
-				down, reached := w.run(u)
+				down, reached, quantified := w.run(u)
 				var ni NodeImpact
 				for _, v := range down {
 					if isTarget[v] && v != u {
 						ni.TakesDown = append(ni.TakesDown, g.ModelNode(v).ID)
 					}
 				}
-				for _, v := range reached {
-					if isTarget[v] && v != u && !w.down[v] {
+				for k, v := range reached {
+					switch {
+					case !isTarget[v] || v == u || w.down[v]:
+					case k < quantified:
 						ni.Degrades = append(ni.Degrades, g.ModelNode(v).ID)
+					default:
+						ni.AtRisk = append(ni.AtRisk, g.ModelNode(v).ID)
 					}
 				}
 				w.reset()
-				if len(ni.TakesDown)+len(ni.Degrades) == 0 {
+				if len(ni.TakesDown)+len(ni.Degrades)+len(ni.AtRisk) == 0 {
 					continue
 				}
 				m := g.ModelNode(u)
@@ -82,6 +92,10 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 				}
 				if ni.Degrades == nil {
 					ni.Degrades = []string{}
+				}
+				slices.Sort(ni.AtRisk)
+				if ni.AtRisk == nil {
+					ni.AtRisk = []string{}
 				}
 				results[u] = &ni
 			}
@@ -122,8 +136,9 @@ func newSingleFailure(g *graph.Graph, hard float64) *singleFailure {
 }
 
 // run fails u and returns the nodes that go down (u first) and every node
-// reached downstream.
-func (w *singleFailure) run(u int32) (down, reached []int32) {
+// reached downstream: the first quantified of them through dependencies of
+// known share, the rest only through some dependency of unknown share.
+func (w *singleFailure) run(u int32) (down, reached []int32, quantified int) {
 	g := w.g
 	w.down[u] = true
 	w.downList = append(w.downList, u)
@@ -151,18 +166,37 @@ func (w *singleFailure) run(u int32) (down, reached []int32) {
 			}
 		}
 	}
-	// Reachability for degradation.
+	// Reachability for degradation, then for risk.
 	w.seen[u] = true
 	w.reached = append(w.reached, u)
-	for k := 0; k < len(w.reached); k++ {
-		for _, d := range g.Dependents(w.reached[k]) {
-			if !w.seen[d] {
-				w.seen[d] = true
-				w.reached = append(w.reached, d)
+	for pass, unknownOK := range []bool{false, true} {
+		if pass == 1 {
+			quantified = len(w.reached)
+		}
+		for k := 0; k < len(w.reached); k++ {
+			v := w.reached[k]
+			for _, d := range g.Dependents(v) {
+				if !w.seen[d] && carries(g, d, v, unknownOK) {
+					w.seen[d] = true
+					w.reached = append(w.reached, d)
+				}
 			}
 		}
 	}
-	return w.downList, w.reached
+	return w.downList, w.reached, quantified
+}
+
+// carries reports whether d depends on v through a requirement of known
+// share above 0, or, with unknownOK, of unknown share.
+func carries(g *graph.Graph, d, v int32, unknownOK bool) bool {
+	for _, r := range g.Requirements(d) {
+		if (r.Unknown && unknownOK) || (!r.Unknown && r.Impact > 0) {
+			if slices.Contains(g.Members(r), v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (w *singleFailure) markDown(d int32) {

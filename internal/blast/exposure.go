@@ -110,4 +110,3 @@ func Unquantified(g *graph.Graph, t int32) []Exposure {
 	})
 	return out
 }
-
