@@ -38,6 +38,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	} else {
 		p("No outside node can take any of your services down alone.\n\n")
 	}
+	if len(s.Unquantified) > 0 {
+		p("Unquantified exposure: %s depend upstream on a share nobody has published (`impact: unknown`); the failure domains and downtime below leave it out.\n\n", codes(s.Unquantified))
+	}
 	p("### Worst shared failure domains\n\n")
 	if len(s.WorstDomains) == 0 {
 		p("None found up to %d nodes.\n\n", g.MaxOrder)
@@ -139,6 +142,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			p("\n#### Shared failure domains (all must fail)\n\n")
 			for _, d := range sv.Domains {
 				p("- %s\n", strings.Join(codeList(d), " + "))
+			}
+		}
+		if len(sv.Unquantified) > 0 {
+			p("\n#### Unquantified exposure (share unknown, not in the domains)\n\n")
+			for _, x := range sv.Unquantified {
+				p("- %s → %s, %s behind it\n", chainCode(x.Path), strings.Join(codeList(strings.Split(x.Dependency, " | ")), " | "), plural(len(x.Upstream), "node", "nodes"))
 			}
 		}
 		p("\n#### Expected downtime\n\n")

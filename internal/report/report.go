@@ -85,6 +85,9 @@ type Summary struct {
 	Downtime []Downtime `json:"downtime"`
 	// StaleFacts counts the stale sources.
 	StaleFacts int `json:"stale_facts"`
+	// Unquantified lists the services with a dependency of unknown share
+	// upstream (their failure domains and downtime leave it out).
+	Unquantified []string `json:"unquantified"`
 }
 
 // SharedDomain is a failure domain and the services it takes down.
@@ -149,6 +152,10 @@ type Service struct {
 	// Contributors are the nodes contributing most to its risk
 	// (Fussell–Vesely importance), only when Probability is known.
 	Contributors []Contributor `json:"contributors"`
+	// Unquantified lists its dependencies of unknown share (`impact:
+	// unknown`) upstream: left out of its failure domains and downtime,
+	// listed apart (blast.Unquantified).
+	Unquantified []blast.Exposure `json:"unquantified_exposure"`
 }
 
 // SPOF is one single point of failure of a service.
@@ -415,6 +422,7 @@ func (b *builder) service(td blast.TargetDomains) Service {
 	s := Service{
 		ID: n.ID, Name: n.Name, Owner: n.Owner, Tags: sortedCopy(n.Tags),
 		SPOFs: []SPOF{}, Defeated: []DefeatedGroup{}, Domains: [][]string{}, Contributors: []Contributor{},
+		Unquantified: orEmptyExposure(td.Unquantified),
 		DomainCount: td.Count, Truncated: td.Truncated, Missing: td.Missing,
 		Probability: td.Probability, DowntimeHoursPerYear: td.DowntimeHoursPerYear,
 	}
@@ -497,7 +505,13 @@ func boolFirst(a, b bool) int {
 }
 
 func (b *builder) summary(svcs []Service, dom *blast.DomainsResult) Summary {
-	s := Summary{Services: len(svcs), AtRisk: []string{}, WorstDomains: []SharedDomain{}, SPOFs: []SharedDomain{}, Downtime: []Downtime{}}
+	s := Summary{Services: len(svcs), AtRisk: []string{}, WorstDomains: []SharedDomain{}, SPOFs: []SharedDomain{}, Downtime: []Downtime{}, Unquantified: []string{}}
+	for _, sv := range svcs {
+		if len(sv.Unquantified) > 0 {
+			s.Unquantified = append(s.Unquantified, sv.ID)
+		}
+	}
+	slices.Sort(s.Unquantified)
 	type agg struct {
 		nodes    []string
 		services []string
@@ -671,4 +685,12 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// orEmptyExposure returns xs, or an empty list for nil (JSON []).
+func orEmptyExposure(xs []blast.Exposure) []blast.Exposure {
+	if xs == nil {
+		return []blast.Exposure{}
+	}
+	return xs
 }
