@@ -423,7 +423,7 @@ func (b *builder) service(td blast.TargetDomains) Service {
 		ID: n.ID, Name: n.Name, Owner: n.Owner, Tags: sortedCopy(n.Tags),
 		SPOFs: []SPOF{}, Defeated: []DefeatedGroup{}, Domains: [][]string{}, Contributors: []Contributor{},
 		Unquantified: orEmptyExposure(td.Unquantified),
-		DomainCount: td.Count, Truncated: td.Truncated, Missing: td.Missing,
+		DomainCount:  td.Count, Truncated: td.Truncated, Missing: td.Missing,
 		Probability: td.Probability, DowntimeHoursPerYear: td.DowntimeHoursPerYear,
 	}
 	var spofs []SPOF
