@@ -158,8 +158,8 @@ func (l *linter) placeholders(m *model.Model) {
 		if len(hosts[k.date]) < PlaceholderHosts {
 			continue
 		}
-		l.add(first[k], SeverityError, "as_of %s is a shared placeholder: %d sources here and %d in all, of %d different hosts, carry it, and none states it (published) or was read that day (read); give each source the date it states, or the day it was read, or mark it verified: false",
-			k.date, count[k], total[k.date], len(hosts[k.date]))
+		l.add(first[k], SeverityError, "as_of %s is a shared placeholder: %s here and %d in all, of %d different hosts, carry it, and none states it (published) or was read that day (read); give each source the date it states, or the day it was read, or mark it verified: false",
+			k.date, plural(count[k], "source"), total[k.date], len(hosts[k.date]))
 	}
 }
 
@@ -267,4 +267,12 @@ func (l *linter) aliases(m *model.Model) {
 			}
 		}
 	}
+}
+
+// plural writes "1 source" or "n sources".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -536,7 +536,15 @@ func (e *evaluator) noUnquantified(r Rule) []Violation {
 			continue
 		}
 		n := e.g.ModelNode(s)
-		out = append(out, Violation{Message: fmt.Sprintf("%s depends on %d dependencies of a share nobody has published (impact: unknown), which no failure domain or concentration counts: %s", n.ID, len(bad), strings.Join(bad, "; ")), Pos: n.Pos, Nodes: nodes})
+		out = append(out, Violation{Message: fmt.Sprintf("%s depends on %s of a share nobody has published (impact: unknown), which no failure domain or concentration counts: %s", n.ID, countOf(len(bad), "dependency", "dependencies"), strings.Join(bad, "; ")), Pos: n.Pos, Nodes: nodes})
 	}
 	return out
+}
+
+// countOf writes "1 dependency" or "n dependencies".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -127,7 +127,7 @@ var evaluateTests = []struct {
 		"model.yaml:40:44 max_source_age: wiki → other: oldest source 2023-01-01 is 1369 days old (limit 365): https://other.example/share",
 	}},
 	{"unquantified", "- no_unquantified: {}", []string{
-		"model.yaml:36:5 no_unquantified: wiki depends on 1 dependencies of a share nobody has published (impact: unknown), which no failure domain or concentration counts: wiki → llm (2 upstream nodes behind it)",
+		"model.yaml:36:5 no_unquantified: wiki depends on 1 dependency of a share nobody has published (impact: unknown), which no failure domain or concentration counts: wiki → llm (2 upstream nodes behind it)",
 	}},
 	{"unquantified allowed", "- no_unquantified: {allow: [llm]}", nil},
 	{"unquantified tier-1", "- no_unquantified: {tags: [tier-1]}", nil},

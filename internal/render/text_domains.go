@@ -82,8 +82,11 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 						extra++
 					}
 				}
-				if extra > 0 {
-					ew.printf("; %d more nodes reach it only through this", extra)
+				switch {
+				case extra == 1:
+					ew.printf("; 1 more node behind it")
+				case extra > 1:
+					ew.printf("; %d more nodes behind it", extra)
 				}
 				ew.printf("\n")
 			}
