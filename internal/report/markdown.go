@@ -184,6 +184,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	st := r.Stale
 	p("\n## Stale facts\n\n")
+	if st.Unverified > 0 {
+		p("%s behind the nodes your services use %s unverified or undated: their age is unknown.\n\n", plural(st.Unverified, "source", "sources"), isAre(st.Unverified))
+	}
 	if len(st.Facts) == 0 {
 		p("No source behind the nodes your services use is older than %d days.\n", st.Days)
 	} else {
@@ -298,4 +301,11 @@ func defeatsMark(b bool) string {
 		return " (defeats failover)"
 	}
 	return ""
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -245,11 +245,16 @@ type Stale struct {
 	// Undated counts the used nodes of other organisations that carry no
 	// source at all.
 	Undated int `json:"undated"`
+	// Unverified counts the sources behind used nodes and their
+	// dependencies marked verified: false or carrying no date: their age
+	// is unknown, which is never fresh.
+	Unverified int `json:"unverified"`
 }
 
 // StaleFact is one stale source.
 type StaleFact struct {
-	// Node is the node the source backs.
+	// Node is the node the source backs, or "node → dependency" for a
+	// dependency's own source.
 	Node string `json:"node"`
 	// URL, AsOf and Note are the source's.
 	URL  string `json:"url"`
@@ -633,26 +638,38 @@ func (b *builder) stale() Stale {
 			continue
 		}
 		n := b.g.ModelNode(i)
-		if len(n.Sources) == 0 {
-			if n.Kind != model.KindService && b.g.Party(i) != 1 {
-				st.Undated++
-			}
-			continue
+		if len(n.Sources) == 0 && n.Kind != model.KindService && b.g.Party(i) != 1 {
+			st.Undated++
 		}
-		for _, src := range n.Sources {
-			d, err := time.Parse(time.DateOnly, src.AsOf)
-			if err != nil {
-				continue
+		facts := []struct {
+			what string
+			srcs []model.Source
+		}{{n.ID, n.Sources}}
+		for _, d := range n.DependsOn {
+			if len(d.Sources) > 0 {
+				facts = append(facts, struct {
+					what string
+					srcs []model.Source
+				}{n.ID + " → " + strings.Join(d.Targets(), " | "), d.Sources})
 			}
-			age := int(b.opts.Now.Sub(d).Hours() / 24)
-			if age < b.opts.StaleDays {
-				continue
+		}
+		for _, f := range facts {
+			for _, src := range f.srcs {
+				d, err := time.Parse(time.DateOnly, src.AsOf)
+				if err != nil || src.Unverified {
+					st.Unverified++
+					continue
+				}
+				age := int(b.opts.Now.Sub(d).Hours() / 24)
+				if age < b.opts.StaleDays {
+					continue
+				}
+				pos := src.Pos
+				if pos.Line == 0 {
+					pos = n.Pos
+				}
+				all = append(all, StaleFact{Node: f.what, URL: src.URL, AsOf: src.AsOf, Note: src.Note, AgeDays: age, Pos: fileLine(pos)})
 			}
-			pos := src.Pos
-			if pos.Line == 0 {
-				pos = n.Pos
-			}
-			all = append(all, StaleFact{Node: n.ID, URL: src.URL, AsOf: src.AsOf, Note: src.Note, AgeDays: age, Pos: fileLine(pos)})
 		}
 	}
 	slices.SortFunc(all, func(x, y StaleFact) int {

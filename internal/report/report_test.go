@@ -293,8 +293,10 @@ func TestUnquantified(t *testing.T) {
 	body := `depgraph: 1
 nodes:
   - {id: gpu, kind: provider, unavailability: 0.01}
-  - {id: ai, kind: vendor, unavailability: 0.001, depends_on: [{id: gpu, impact: unknown}]}
-  - {id: me/chat, kind: service, depends_on: [ai]}
+  - {id: ai, kind: vendor, unavailability: 0.001, depends_on: [{id: gpu, impact: unknown}], sources: [{url: "https://ai.example/list", verified: false}]}
+  - id: me/chat
+    kind: service
+    depends_on: [{id: ai, impact: 0.5, sources: [{url: "https://ai.example/pm", published: 2024-01-01}]}]
   - {id: me/web, kind: service}
 `
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
@@ -322,11 +324,17 @@ nodes:
 			t.Error("gpu, behind an unknown share, is listed as a single point of failure")
 		}
 	}
+	if r.Stale.Unverified != 1 {
+		t.Errorf("Stale.Unverified = %d, want 1", r.Stale.Unverified)
+	}
+	if r.Stale.Count != 1 || r.Stale.Facts[0].Node != "me/chat → ai" {
+		t.Errorf("stale facts = %+v, want the dependency's own 2024 source", r.Stale.Facts)
+	}
 	var md bytes.Buffer
 	if err := WriteMarkdown(&md, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Unquantified exposure: `me/chat`", "#### Unquantified exposure (share unknown, not in the domains)", "- `me/chat` → `ai` → `gpu`, 1 node behind it"} {
+	for _, want := range []string{"Unquantified exposure: `me/chat`", "1 source behind the nodes your services use is unverified or undated", "#### Unquantified exposure (share unknown, not in the domains)", "- `me/chat` → `ai` → `gpu`, 1 node behind it"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}
