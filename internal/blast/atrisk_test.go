@@ -199,3 +199,32 @@ func TestUnquantified(t *testing.T) {
 		t.Errorf("Unquantified = %+v, want one exposure with no upstream of its own", got)
 	}
 }
+
+// TestByNodeShares: ByNode degrades only through known shares above 0 and
+// lists what lies behind an unknown share apart.
+func TestByNodeShares(t *testing.T) {
+	g := build(t, `  - {id: x, kind: vendor}
+  - {id: acme/a, kind: service, depends_on: [{id: x, impact: 0.5}]}
+  - {id: acme/b, kind: service, depends_on: [{id: x, impact: unknown}]}
+  - {id: acme/c, kind: service, depends_on: [{id: x, impact: 0}]}
+  - {id: acme/d, kind: service, depends_on: [x]}
+  - {id: acme/e, kind: service, depends_on: [{id: acme/b, impact: 0.5}]}
+`)
+	var targets []int32
+	for _, id := range []string{"acme/a", "acme/b", "acme/c", "acme/d", "acme/e"} {
+		i, _ := g.Lookup(id)
+		targets = append(targets, i)
+	}
+	for _, ni := range ByNode(g, targets, 1) {
+		if ni.Node != "x" {
+			continue
+		}
+		got := [][]string{ni.TakesDown, ni.Degrades, ni.AtRisk}
+		want := [][]string{{"acme/d"}, {"acme/a"}, {"acme/b", "acme/e"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("x: takes down, degrades, at risk (-want +got):\n%s", diff)
+		}
+		return
+	}
+	t.Error("x reaches no target")
+}

@@ -50,6 +50,7 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 		isTarget[t] = true
 	}
 	results := make([]*NodeImpact, n)
+	weak := weakEdges(g)
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -57,7 +58,7 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newSingleFailure(g, hardThreshold)
+			w := newSingleFailure(g, hardThreshold, weak)
 			for {
 				u := int32(next.Add(1) - 1)
 				if int(u) >= n {
@@ -119,6 +120,8 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 type singleFailure struct {
 	g        *graph.Graph
 	hard     float64
+	weak     [][]weakEdge // per node, its dependents with the share of the edge; nil when every edge carries
+	unknown  bool         // some edge is of unknown share
 	down     []bool
 	seen     []bool
 	lost     map[groupKey]int32 // members lost per (node, requirement)
@@ -131,8 +134,8 @@ type groupKey struct {
 	req  int32
 }
 
-func newSingleFailure(g *graph.Graph, hard float64) *singleFailure {
-	return &singleFailure{g: g, hard: hard, down: make([]bool, g.Len()), seen: make([]bool, g.Len()), lost: map[groupKey]int32{}}
+func newSingleFailure(g *graph.Graph, hard float64, weak [][]weakEdge) *singleFailure {
+	return &singleFailure{g: g, hard: hard, weak: weak, unknown: hasUnknown(weak), down: make([]bool, g.Len()), seen: make([]bool, g.Len()), lost: map[groupKey]int32{}}
 }
 
 // run fails u and returns the nodes that go down (u first) and every node
@@ -169,16 +172,29 @@ func (w *singleFailure) run(u int32) (down, reached []int32, quantified int) {
 	// Reachability for degradation, then for risk.
 	w.seen[u] = true
 	w.reached = append(w.reached, u)
+	if w.weak == nil { // every edge carries: plain reachability
+		for k := 0; k < len(w.reached); k++ {
+			for _, d := range g.Dependents(w.reached[k]) {
+				if !w.seen[d] {
+					w.seen[d] = true
+					w.reached = append(w.reached, d)
+				}
+			}
+		}
+		return w.downList, w.reached, len(w.reached)
+	}
 	for pass, unknownOK := range []bool{false, true} {
 		if pass == 1 {
 			quantified = len(w.reached)
+			if !w.unknown {
+				break
+			}
 		}
 		for k := 0; k < len(w.reached); k++ {
-			v := w.reached[k]
-			for _, d := range g.Dependents(v) {
-				if !w.seen[d] && carries(g, d, v, unknownOK) {
-					w.seen[d] = true
-					w.reached = append(w.reached, d)
+			for _, e := range w.weak[w.reached[k]] {
+				if !w.seen[e.d] && (e.share == shareKnown || (unknownOK && e.share == shareUnknown)) {
+					w.seen[e.d] = true
+					w.reached = append(w.reached, e.d)
 				}
 			}
 		}
@@ -186,17 +202,60 @@ func (w *singleFailure) run(u int32) (down, reached []int32, quantified int) {
 	return w.downList, w.reached, quantified
 }
 
-// carries reports whether d depends on v through a requirement of known
-// share above 0, or, with unknownOK, of unknown share.
-func carries(g *graph.Graph, d, v int32, unknownOK bool) bool {
-	for _, r := range g.Requirements(d) {
-		if (r.Unknown && unknownOK) || (!r.Unknown && r.Impact > 0) {
-			if slices.Contains(g.Members(r), v) {
+// The shares a dependency edge can have, for reachability.
+const (
+	shareNone    uint8 = iota // impact 0: never carries a failure
+	shareUnknown              // impact: unknown: carries risk
+	shareKnown                // impact > 0: carries degradation
+)
+
+// hasUnknown reports whether some edge of weak is of unknown share.
+func hasUnknown(weak [][]weakEdge) bool {
+	for _, es := range weak {
+		for _, e := range es {
+			if e.share == shareUnknown {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// weakEdge is one dependent of a node and the share of the edge.
+type weakEdge struct {
+	d     int32
+	share uint8
+}
+
+// weakEdges returns, per node, its dependents with the share of each
+// edge, or nil when every edge of g has a known share above 0 (plain
+// reachability is then exact). Built once per ByNode call, O(E).
+func weakEdges(g *graph.Graph) [][]weakEdge {
+	weak := false
+	for i := range int32(g.Len()) {
+		for _, r := range g.Requirements(i) {
+			weak = weak || r.Unknown || r.Impact <= 0
+		}
+	}
+	if !weak {
+		return nil
+	}
+	out := make([][]weakEdge, g.Len())
+	for d := range int32(g.Len()) {
+		for _, r := range g.Requirements(d) {
+			share := shareKnown
+			switch {
+			case r.Unknown:
+				share = shareUnknown
+			case r.Impact <= 0:
+				share = shareNone
+			}
+			for _, v := range g.Members(r) {
+				out[v] = append(out[v], weakEdge{d, share})
+			}
+		}
+	}
+	return out
 }
 
 func (w *singleFailure) markDown(d int32) {
