@@ -211,3 +211,24 @@ func mustResolve(b *testing.B, g *graph.Graph, ids ...string) []int32 {
 	}
 	return out
 }
+
+// BenchmarkAtRisk measures the at-risk pass alone, after the propagation
+// of BenchmarkBlastRegion (compare the two to see what it adds).
+func BenchmarkAtRisk(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
+			if testing.Short() && s.nodes > 10000 {
+				b.Skip("large graph skipped under -short")
+			}
+			g := benchGraph(b, s.nodes, s.edges)
+			failed, err := Resolve(g, []string{benchRegion})
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := Propagate(g, failed)
+			for b.Loop() {
+				FindAtRisk(g, p)
+			}
+		})
+	}
+}

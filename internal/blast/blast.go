@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/suggest"
 )
 
@@ -42,9 +43,10 @@ type Affected struct {
 	// Name is the node's human name.
 	Name string `json:"name"`
 	// Impairment is the share of the node lost, in (0, 1], rounded to six
-	// decimals.
+	// decimals; 0 for a node at risk (the share is unknown).
 	Impairment float64 `json:"impairment"`
-	// State is "down" (impairment 1) or "degraded".
+	// State is "down" (impairment 1), "degraded" or "at_risk" (exposed
+	// through a dependency of unknown share; see FindAtRisk).
 	State string `json:"state"`
 	// Hops is the length of Path minus one.
 	Hops int `json:"hops"`
@@ -58,6 +60,11 @@ type Affected struct {
 	// Path is the chain that explains the impairment, from a failed node to
 	// this one.
 	Path []string `json:"path"`
+	// Plane is "control" for a control-plane node (deploys, provisioning,
+	// configuration: when it fails you can't deploy) and "data" for a
+	// data-plane node (serving: when it fails the site is down), from the
+	// node's tags (see model.PlaneOf); "" when the model does not say.
+	Plane string `json:"plane,omitempty"`
 }
 
 // Summary counts what a failure reaches.
@@ -68,6 +75,11 @@ type Summary struct {
 	// ServicesDown and ServicesDegraded list your own affected services.
 	ServicesDown     []string `json:"services_down"`
 	ServicesDegraded []string `json:"services_degraded"`
+	// AtRisk counts the nodes at risk, ServicesAtRisk lists your own
+	// services among them: the numbers leave them healthy, but they
+	// depend on the failure through a share nobody has published.
+	AtRisk         int      `json:"at_risk"`
+	ServicesAtRisk []string `json:"services_at_risk"`
 }
 
 // UnknownNodeError reports a node id that is not in the model.
@@ -118,7 +130,8 @@ func Run(g *graph.Graph, failed []string) (*Result, error) {
 	return Describe(g, ids, p), nil
 }
 
-// Describe turns a propagation into a Result.
+// Describe turns a propagation into a Result, with the nodes at risk
+// (FindAtRisk) after the impaired ones.
 func Describe(g *graph.Graph, failed []int32, p *Propagation) *Result {
 	res := &Result{SchemaVersion: SchemaVersion, Failed: []string{}, Affected: []Affected{}}
 	isFailed := make(map[int32]bool, len(failed))
@@ -129,7 +142,7 @@ func Describe(g *graph.Graph, failed []int32, p *Propagation) *Result {
 		}
 	}
 	slices.Sort(res.Failed)
-	res.Summary.ServicesDown, res.Summary.ServicesDegraded = []string{}, []string{}
+	res.Summary.ServicesDown, res.Summary.ServicesDegraded, res.Summary.ServicesAtRisk = []string{}, []string{}, []string{}
 	for _, u := range p.Order {
 		if isFailed[u] {
 			continue
@@ -144,6 +157,7 @@ func Describe(g *graph.Graph, failed []int32, p *Propagation) *Result {
 			Hops:       int(p.Hops[u]),
 			Layer:      g.Layer(u),
 			Party:      g.Party(u),
+			Plane:      model.PlaneOf(n),
 		}
 		for _, v := range p.Path(u) {
 			a.Path = append(a.Path, g.ModelNode(v).ID)
@@ -163,8 +177,27 @@ func Describe(g *graph.Graph, failed []int32, p *Propagation) *Result {
 		}
 		res.Affected = append(res.Affected, a)
 	}
+	describeAtRisk(g, FindAtRisk(g, p), res)
 	slices.SortFunc(res.Affected, func(a, b Affected) int {
 		return cmp.Or(cmp.Compare(a.Hops, b.Hops), cmp.Compare(b.Impairment, a.Impairment), cmp.Compare(a.ID, b.ID))
 	})
 	return res
+}
+
+// describeAtRisk adds the at-risk nodes of a to res.
+func describeAtRisk(g *graph.Graph, a *AtRisk, res *Result) {
+	for _, u := range a.Order {
+		n := g.ModelNode(u)
+		af := Affected{ID: n.ID, Kind: string(n.Kind), Name: n.Name, State: StateAtRisk,
+			Hops: int(a.Hops[u]), Layer: g.Layer(u), Party: g.Party(u), Plane: model.PlaneOf(n)}
+		for _, v := range a.Path(u) {
+			af.Path = append(af.Path, g.ModelNode(v).ID)
+		}
+		res.Summary.AtRisk++
+		if g.Party(u) == 1 && n.Kind == "service" {
+			res.Summary.ServicesAtRisk = append(res.Summary.ServicesAtRisk, n.ID)
+		}
+		res.Affected = append(res.Affected, af)
+	}
+	slices.Sort(res.Summary.ServicesAtRisk)
 }

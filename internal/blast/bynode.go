@@ -20,9 +20,14 @@ type NodeImpact struct {
 	// targets for which it is a single point of failure (a failure domain
 	// of order 1), under the hard-dependency semantics of Domains.
 	TakesDown []string `json:"takes_down"`
-	// Degrades lists the other targets its failure reaches through any
-	// dependency, weighted or failover, without taking them down.
+	// Degrades lists the other targets its failure reaches through
+	// dependencies of known share (weighted or failover, impact > 0)
+	// without taking them down.
 	Degrades []string `json:"degrades"`
+	// AtRisk lists the targets its failure reaches only through some
+	// dependency of unknown share (`impact: unknown`): counted apart, never
+	// as a number.
+	AtRisk []string `json:"at_risk"`
 }
 
 // ByNode computes, for every node, the targets its failure alone takes
@@ -35,8 +40,9 @@ type NodeImpact struct {
 // down or when a failover group has lost more members than it can spare.
 // This is a reachability computation with a counter per group, O(cone) per
 // node, so O(V·C) for an average downstream cone of C nodes; nodes are
-// spread over GOMAXPROCS workers. "Degrades" is plain reachability along
-// dependents.
+// spread over GOMAXPROCS workers. "Degrades" is reachability along
+// dependents through dependencies of known share (impact > 0); "AtRisk"
+// what more is reached once dependencies of unknown share are followed.
 func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact {
 	n := g.Len()
 	isTarget := make([]bool, n)
@@ -44,6 +50,7 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 		isTarget[t] = true
 	}
 	results := make([]*NodeImpact, n)
+	weak := weakEdges(g)
 	workers := min(runtime.GOMAXPROCS(0), 8)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -51,26 +58,30 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newSingleFailure(g, hardThreshold)
+			w := newSingleFailure(g, hardThreshold, weak)
 			for {
 				u := int32(next.Add(1) - 1)
 				if int(u) >= n {
 					return
 				}
-				down, reached := w.run(u)
+				down, reached, quantified := w.run(u)
 				var ni NodeImpact
 				for _, v := range down {
 					if isTarget[v] && v != u {
 						ni.TakesDown = append(ni.TakesDown, g.ModelNode(v).ID)
 					}
 				}
-				for _, v := range reached {
-					if isTarget[v] && v != u && !w.down[v] {
+				for k, v := range reached {
+					switch {
+					case !isTarget[v] || v == u || w.down[v]:
+					case k < quantified:
 						ni.Degrades = append(ni.Degrades, g.ModelNode(v).ID)
+					default:
+						ni.AtRisk = append(ni.AtRisk, g.ModelNode(v).ID)
 					}
 				}
 				w.reset()
-				if len(ni.TakesDown)+len(ni.Degrades) == 0 {
+				if len(ni.TakesDown)+len(ni.Degrades)+len(ni.AtRisk) == 0 {
 					continue
 				}
 				m := g.ModelNode(u)
@@ -82,6 +93,10 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 				}
 				if ni.Degrades == nil {
 					ni.Degrades = []string{}
+				}
+				slices.Sort(ni.AtRisk)
+				if ni.AtRisk == nil {
+					ni.AtRisk = []string{}
 				}
 				results[u] = &ni
 			}
@@ -105,6 +120,8 @@ func ByNode(g *graph.Graph, targets []int32, hardThreshold float64) []NodeImpact
 type singleFailure struct {
 	g        *graph.Graph
 	hard     float64
+	weak     [][]weakEdge // per node, its dependents with the share of the edge; nil when every edge carries
+	unknown  bool         // some edge is of unknown share
 	down     []bool
 	seen     []bool
 	lost     map[groupKey]int32 // members lost per (node, requirement)
@@ -117,13 +134,14 @@ type groupKey struct {
 	req  int32
 }
 
-func newSingleFailure(g *graph.Graph, hard float64) *singleFailure {
-	return &singleFailure{g: g, hard: hard, down: make([]bool, g.Len()), seen: make([]bool, g.Len()), lost: map[groupKey]int32{}}
+func newSingleFailure(g *graph.Graph, hard float64, weak [][]weakEdge) *singleFailure {
+	return &singleFailure{g: g, hard: hard, weak: weak, unknown: hasUnknown(weak), down: make([]bool, g.Len()), seen: make([]bool, g.Len()), lost: map[groupKey]int32{}}
 }
 
 // run fails u and returns the nodes that go down (u first) and every node
-// reached downstream.
-func (w *singleFailure) run(u int32) (down, reached []int32) {
+// reached downstream: the first quantified of them through dependencies of
+// known share, the rest only through some dependency of unknown share.
+func (w *singleFailure) run(u int32) (down, reached []int32, quantified int) {
 	g := w.g
 	w.down[u] = true
 	w.downList = append(w.downList, u)
@@ -151,18 +169,93 @@ func (w *singleFailure) run(u int32) (down, reached []int32) {
 			}
 		}
 	}
-	// Reachability for degradation.
+	// Reachability for degradation, then for risk.
 	w.seen[u] = true
 	w.reached = append(w.reached, u)
-	for k := 0; k < len(w.reached); k++ {
-		for _, d := range g.Dependents(w.reached[k]) {
-			if !w.seen[d] {
-				w.seen[d] = true
-				w.reached = append(w.reached, d)
+	if w.weak == nil { // every edge carries: plain reachability
+		for k := 0; k < len(w.reached); k++ {
+			for _, d := range g.Dependents(w.reached[k]) {
+				if !w.seen[d] {
+					w.seen[d] = true
+					w.reached = append(w.reached, d)
+				}
+			}
+		}
+		return w.downList, w.reached, len(w.reached)
+	}
+	for pass, unknownOK := range []bool{false, true} {
+		if pass == 1 {
+			quantified = len(w.reached)
+			if !w.unknown {
+				break
+			}
+		}
+		for k := 0; k < len(w.reached); k++ {
+			for _, e := range w.weak[w.reached[k]] {
+				if !w.seen[e.d] && (e.share == shareKnown || (unknownOK && e.share == shareUnknown)) {
+					w.seen[e.d] = true
+					w.reached = append(w.reached, e.d)
+				}
 			}
 		}
 	}
-	return w.downList, w.reached
+	return w.downList, w.reached, quantified
+}
+
+// The shares a dependency edge can have, for reachability.
+const (
+	shareNone    uint8 = iota // impact 0: never carries a failure
+	shareUnknown              // impact: unknown: carries risk
+	shareKnown                // impact > 0: carries degradation
+)
+
+// hasUnknown reports whether some edge of weak is of unknown share.
+func hasUnknown(weak [][]weakEdge) bool {
+	for _, es := range weak {
+		for _, e := range es {
+			if e.share == shareUnknown {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// weakEdge is one dependent of a node and the share of the edge.
+type weakEdge struct {
+	d     int32
+	share uint8
+}
+
+// weakEdges returns, per node, its dependents with the share of each
+// edge, or nil when every edge of g has a known share above 0 (plain
+// reachability is then exact). Built once per ByNode call, O(E).
+func weakEdges(g *graph.Graph) [][]weakEdge {
+	weak := false
+	for i := range int32(g.Len()) {
+		for _, r := range g.Requirements(i) {
+			weak = weak || r.Unknown || r.Impact <= 0
+		}
+	}
+	if !weak {
+		return nil
+	}
+	out := make([][]weakEdge, g.Len())
+	for d := range int32(g.Len()) {
+		for _, r := range g.Requirements(d) {
+			share := shareKnown
+			switch {
+			case r.Unknown:
+				share = shareUnknown
+			case r.Impact <= 0:
+				share = shareNone
+			}
+			for _, v := range g.Members(r) {
+				out[v] = append(out[v], weakEdge{d, share})
+			}
+		}
+	}
+	return out
 }
 
 func (w *singleFailure) markDown(d int32) {

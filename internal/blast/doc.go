@@ -31,6 +31,15 @@
 // iterated from 0 (Kleene iteration of a monotone map) until no value moves
 // by more than 1e-12. Without cycles each node is evaluated once.
 //
+// At risk is a third state, computed by a separate pass over the
+// propagation (FindAtRisk): a node the numbers leave healthy that depends
+// on the failure through a share nobody has published (`impact: unknown`,
+// Impact 0 in the equations above). A healthy node is at risk when a
+// single dependency of unknown share is impaired or at risk, or one of
+// known share is at risk; a failover group when fewer than Min members are
+// surely healthy (neither impaired nor at risk), or, being of unknown
+// share, when it is impaired. Down and degraded nodes keep their state.
+//
 // Each affected node comes with the path that explains it: a shortest chain
 // of contributing dependencies from a failed node (ties go to the
 // dependency that costs the most, then to the lower id), its hop count and

@@ -76,6 +76,10 @@ type TargetDomains struct {
 	// Paths gives, for each node in a listed domain, a chain of hard
 	// dependencies from the target to it.
 	Paths map[string][]string `json:"paths"`
+	// Unquantified lists the dependencies of unknown share upstream of the
+	// target (see Unquantified): never cut-set members, since nobody knows
+	// whether their failure takes the target down.
+	Unquantified []Exposure `json:"unquantified_exposure"`
 }
 
 // NodeImportance is one node's contribution to a target's risk.
@@ -304,6 +308,10 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 	var err error
 	if td.Defeated, err = a.defeatedGroups(ctx, t, parents, td.SPOFs); err != nil {
 		return nil, err
+	}
+	td.Unquantified = Unquantified(g, t)
+	if td.Unquantified == nil {
+		td.Unquantified = []Exposure{}
 	}
 	return td, nil
 }

@@ -132,7 +132,7 @@ func (t *FaultTree) node(u int32, path map[int32]bool) (faulttree.Ref, error) {
 func (t *FaultTree) requirements(u int32, path map[int32]bool) (faulttree.Ref, error) {
 	var terms []faulttree.Ref
 	for _, r := range t.g.Requirements(u) {
-		if r.Impact < t.hard {
+		if r.Unknown || r.Impact < t.hard { // an unknown share never makes u down
 			continue
 		}
 		members := t.g.Members(r)

@@ -44,15 +44,53 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s", f.Severity, f.Message)
 }
 
-// Lint checks every node of m against the catalog rules and returns the
-// findings sorted by position, then message. now is the reference date for
+// Lint checks every node of m against the catalog rules (catalogs/README.md)
+// and returns the findings sorted by position, then message. now is the reference date for
 // future and stale as_of dates (only its calendar day counts, in UTC).
 func Lint(m *model.Model, now time.Time) []Finding {
 	today := now.UTC().Truncate(24 * time.Hour)
 	staleBefore := today.Add(-StaleAfter)
-	var out []Finding
-	add := func(pos model.Pos, sev Severity, format string, args ...any) {
-		out = append(out, Finding{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	l := &linter{}
+	add := l.add
+	checkSource := func(s model.Source, owner string, ownerPos model.Pos) {
+		pos := s.Pos
+		if pos == (model.Pos{}) {
+			pos = ownerPos
+		}
+		if s.URL == "" {
+			add(pos, SeverityError, "source of %s has no url", owner)
+		}
+		for _, f := range []struct{ name, date string }{{"published", s.Published}, {"read", s.Read}} {
+			if d, err := time.Parse(dateLayout, f.date); err == nil && d.After(today) {
+				add(pos, SeverityError, "source %s of %s: %s %s is in the future", s.URL, owner, f.name, f.date)
+			}
+		}
+		if s.Published != "" && s.Read != "" && s.Read < s.Published {
+			add(pos, SeverityError, "source %s of %s: read %s before it was published (%s)", s.URL, owner, s.Read, s.Published)
+		}
+		if s.Unverified {
+			if s.AsOf != "" {
+				add(pos, SeverityError, "source %s of %s is marked verified: false but has as_of %s: an unverified source has no date", s.URL, owner, s.AsOf)
+			} else {
+				add(pos, SeverityWarning, "source %s of %s is unverified (verified: false): nobody has read it for this fact", s.URL, owner)
+			}
+			return
+		}
+		if s.AsOf == "" {
+			add(pos, SeverityError, "source %s of %s has no as_of date: give the date it states (published) or the day it was read (read), or mark it verified: false", s.URL, owner)
+			return
+		}
+		d, err := time.Parse(dateLayout, s.AsOf)
+		switch {
+		case err != nil:
+			add(pos, SeverityError, "source %s of %s: as_of %q is not a YYYY-MM-DD date", s.URL, owner, s.AsOf)
+		case s.Published != "" && s.AsOf > s.Published:
+			add(pos, SeverityError, "source %s of %s: as_of %s is after the date the source states (published %s): its facts date from %s", s.URL, owner, s.AsOf, s.Published, s.Published)
+		case d.After(today):
+			add(pos, SeverityError, "source %s of %s: as_of %s is in the future", s.URL, owner, s.AsOf)
+		case d.Before(staleBefore):
+			add(pos, SeverityWarning, "source %s of %s: as_of %s is more than a year old: re-check it", s.URL, owner, s.AsOf)
+		}
 	}
 	for _, n := range m.Nodes {
 		if len(n.Sources) == 0 {
@@ -62,30 +100,14 @@ func Lint(m *model.Model, now time.Time) []Finding {
 			add(n.Pos, SeverityWarning, "node %s has no confidence (high, medium, low or unknown)", n.ID)
 		}
 		for _, s := range n.Sources {
-			pos := s.Pos
-			if pos == (model.Pos{}) {
-				pos = n.Pos
-			}
-			if s.URL == "" {
-				add(pos, SeverityError, "source of %s has no url", n.ID)
-			}
-			if s.AsOf == "" && s.Verified != nil && !*s.Verified {
-				continue // an unverified source has no observation date by design
-			}
-			if s.AsOf == "" {
-				add(pos, SeverityError, "source %s of %s has no as_of date", s.URL, n.ID)
-				continue
-			}
-			d, err := time.Parse(dateLayout, s.AsOf)
-			switch {
-			case err != nil:
-				add(pos, SeverityError, "source %s of %s: as_of %q is not a YYYY-MM-DD date", s.URL, n.ID, s.AsOf)
-			case d.After(today):
-				add(pos, SeverityError, "source %s of %s: as_of %s is in the future", s.URL, n.ID, s.AsOf)
-			case d.Before(staleBefore):
-				add(pos, SeverityWarning, "source %s of %s: as_of %s is more than a year old: re-check it", s.URL, n.ID, s.AsOf)
+			checkSource(s, n.ID, n.Pos)
+		}
+		for _, d := range n.DependsOn {
+			for _, s := range d.Sources {
+				checkSource(s, n.ID+" → "+strings.Join(d.Targets(), " | "), d.Pos)
 			}
 		}
+		l.partialShares(n)
 		if st := n.Status; st != nil {
 			pos := st.Pos
 			if pos == (model.Pos{}) {
@@ -99,6 +121,10 @@ func Lint(m *model.Model, now time.Time) []Finding {
 			}
 		}
 	}
+	l.placeholders(m)
+	l.statusBlocks(m)
+	l.aliases(m)
+	out := l.out
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),

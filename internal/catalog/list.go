@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -116,16 +117,12 @@ func walk(n *yaml.Node, defaultKind string, e *Entry, kinds, types map[string]bo
 				}
 			}
 		case k == "sources" && v.Kind == yaml.SequenceNode:
-			for _, s := range v.Content {
-				for j := 0; s.Kind == yaml.MappingNode && j+1 < len(s.Content); j += 2 {
-					if s.Content[j].Value == "as_of" {
-						d := s.Content[j+1].Value
-						if e.OldestAsOf == "" || d < e.OldestAsOf {
-							e.OldestAsOf = d
-						}
-						if d > e.NewestAsOf {
-							e.NewestAsOf = d
-						}
+			dates(v, e)
+		case k == "depends_on" && v.Kind == yaml.SequenceNode:
+			for _, dep := range v.Content {
+				for j := 0; dep.Kind == yaml.MappingNode && j+1 < len(dep.Content); j += 2 {
+					if dep.Content[j].Value == "sources" && dep.Content[j+1].Kind == yaml.SequenceNode {
+						dates(dep.Content[j+1], e)
 					}
 				}
 			}
@@ -147,4 +144,32 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// dates widens e's as_of range by a sources list: each source's as_of, or
+// (as the loader defaults it) its published, then its read date; none for
+// a source marked verified: false.
+func dates(list *yaml.Node, e *Entry) {
+	for _, src := range list.Content {
+		if src.Kind != yaml.MappingNode {
+			continue
+		}
+		f := map[string]string{}
+		for j := 0; j+1 < len(src.Content); j += 2 {
+			f[src.Content[j].Value] = src.Content[j+1].Value
+		}
+		if f["verified"] == "false" {
+			continue
+		}
+		d := cmp.Or(f["as_of"], f["published"], f["read"])
+		if d == "" {
+			continue
+		}
+		if e.OldestAsOf == "" || d < e.OldestAsOf {
+			e.OldestAsOf = d
+		}
+		if d > e.NewestAsOf {
+			e.NewestAsOf = d
+		}
+	}
 }

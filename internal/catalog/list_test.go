@@ -18,7 +18,8 @@ var listTests = []struct {
 			Kinds: []string{"provider", "region", "zone"}, FeedTypes: []string{"gcp"}, Nodes: 3,
 			OldestAsOf: "2024-05-06", NewestAsOf: "2026-03-04"},
 		{Name: "beta", Description: "a vendor on alpha", File: "beta.yaml", Includes: []string{"alpha"},
-			Kinds: []string{"component", "vendor"}, FeedTypes: []string{"incidentio", "statuspage"}, Nodes: 2},
+			Kinds: []string{"component", "vendor"}, FeedTypes: []string{"incidentio", "statuspage"}, Nodes: 2,
+			OldestAsOf: "2025-01-02", NewestAsOf: "2026-02-01"}, // read and published dates, a dependency's source, no unverified one
 	}},
 	{dir: "noheader", wantErr: "catalog: plain.yaml: no catalog: header"},
 	{dir: "misnamed", wantErr: `catalog: gamma.yaml: catalog name "beta" differs from the file name "gamma"`},

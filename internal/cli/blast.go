@@ -30,7 +30,9 @@ impairment in [0, 1]; the failed nodes have 1. A dependency with impact w
 whose impairment is x costs its dependent w·x, and several losses combine as
 1 − Π(1 − loss). A failover group (any_of, min: k) has the impairment of its
 k-th healthiest member: all members down gives 1, k healthy members give 0.
-A node is down at impairment 1 and degraded above 0. Cycles get the least
+A node is down at impairment 1 and degraded above 0. A node the numbers
+leave healthy is at risk ("at risk ?") when it depends on the failure
+through a share nobody has published (impact: unknown). Cycles get the least
 fixed point. A nested node (a zone of a region, a component of a vendor) is
 part of its parent: failing the parent fails it.
 
@@ -38,9 +40,13 @@ Each affected node is listed with its state, the share lost, and the chain
 that explains it, read from the affected node back to the failure:
 "acme/checkout ← stripe/api ← aws/us-east-1".
 
-With --fail-on service-down (or service-degraded) the command exits with
-code 3 when one of your own services (kind: service) ends up down (or
-affected at all): a gate for CI.`
+Nodes tagged control-plane (or with an id ending in /control-plane) and
+data-plane are marked: a control-plane failure means you can't deploy, a
+data-plane failure that the site is down.
+
+With --fail-on service-down (service-degraded, service-at-risk) the command
+exits with code 3 when one of your own services (kind: service) ends up
+down (down or degraded; down, degraded or at risk): a gate for CI.`
 
 func newBlastCmd(ios *iostreams.IOStreams, runF func(context.Context, *blastOptions) error) *cobra.Command {
 	opts := &blastOptions{IO: ios}
@@ -66,9 +72,9 @@ func newBlastCmd(ios *iostreams.IOStreams, runF func(context.Context, *blastOpti
 			}
 			opts.Format = f
 			switch opts.FailOn {
-			case "", "service-down", "service-degraded":
+			case "", "service-down", "service-degraded", "service-at-risk":
 			default:
-				return flagErrorf("--fail-on %q: use service-down or service-degraded", opts.FailOn)
+				return flagErrorf("--fail-on %q: use service-down, service-degraded or service-at-risk", opts.FailOn)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -81,7 +87,7 @@ func newBlastCmd(ios *iostreams.IOStreams, runF func(context.Context, *blastOpti
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (same as --format json)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file` instead of standard output")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "in text output, also list affected nodes none of your services uses")
-	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "", "exit 3 when one of your services is down (`service-down`) or affected (service-degraded)")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "", "exit 3 when one of your services is down (`service-down`), affected (service-degraded) or at risk too (service-at-risk)")
 	return cmd
 }
 
@@ -109,6 +115,8 @@ func runBlast(_ context.Context, opts *blastOptions) error {
 		return &FoundError{What: "services down: " + joinIDs(s.ServicesDown)}
 	case opts.FailOn == "service-degraded" && len(s.ServicesDown)+len(s.ServicesDegraded) > 0:
 		return &FoundError{What: "services affected: " + joinIDs(append(append([]string{}, s.ServicesDown...), s.ServicesDegraded...))}
+	case opts.FailOn == "service-at-risk" && len(s.ServicesDown)+len(s.ServicesDegraded)+len(s.ServicesAtRisk) > 0:
+		return &FoundError{What: "services affected or at risk: " + joinIDs(append(append(append([]string{}, s.ServicesDown...), s.ServicesDegraded...), s.ServicesAtRisk...))}
 	}
 	return nil
 }

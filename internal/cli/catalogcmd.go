@@ -55,9 +55,14 @@ in the same format, see catalogs/README.md), searched first.`,
 		Use:   "lint",
 		Short: "Check that every catalog entry is sourced, dated and has a valid feed config",
 		Long: `Lint loads every catalog together (so ids must not clash and every reference
-must resolve) and checks each node: a source with a url and an as_of date,
-not in the future; a status block with a known feed type and an address.
-Sources older than a year are warnings. Exit code 2 when any error is found.`,
+must resolve) and checks each node against the rules of catalogs/README.md:
+a source with a url and a date (as_of, published or read), not in the future
+and not after the date the source states, or marked verified: false; no
+as_of shared as a placeholder by sources of five or more hosts; a source of
+its own for every share strictly between 0 and 1; a status block for every
+vendor with a known status page, with a known feed type and an address; no
+alias claimed by two nodes. Sources older than a year and unverified ones
+are warnings. Exit code 2 when any error is found.`,
 		Example: "  $ depgraph catalog lint\n  $ depgraph catalog lint --catalog ./private-catalogs --json",
 		Args:    noArgs,
 		RunE:    run(runCatalogLint),
@@ -167,7 +172,11 @@ func runCatalogShow(o *catalogOptions) error {
 		}
 		sn := shownNode{ID: n.ID, Kind: string(n.Kind), Name: n.Name, Confidence: n.Confidence, Status: n.Status, Sources: n.Sources, Pos: n.Pos.String(), DependsOn: []string{}}
 		for _, d := range n.DependsOn {
-			sn.DependsOn = append(sn.DependsOn, describeDep(d))
+			desc := describeDep(d)
+			for _, s := range d.Sources {
+				desc += fmt.Sprintf(" [source %s, %s]", s.URL, sourceDate(s))
+			}
+			sn.DependsOn = append(sn.DependsOn, desc)
 		}
 		nodes = append(nodes, sn)
 	}
@@ -192,11 +201,7 @@ func runCatalogShow(o *catalogOptions) error {
 			fmt.Fprintf(ew, "  status: %s %s\n", n.Status.Type, n.Status.URL)
 		}
 		for _, s := range n.Sources {
-			if s.AsOf == "" && s.Verified != nil && !*s.Verified {
-				fmt.Fprintf(ew, "  source: %s (not verified)", s.URL)
-			} else {
-				fmt.Fprintf(ew, "  source: %s (as of %s)", s.URL, s.AsOf)
-			}
+			fmt.Fprintf(ew, "  source: %s (%s)", s.URL, sourceDate(s))
 			if s.Note != "" {
 				fmt.Fprintf(ew, ": %s", s.Note)
 			}
@@ -206,13 +211,32 @@ func runCatalogShow(o *catalogOptions) error {
 	return nil
 }
 
+// sourceDate says how old a source's facts are: "as of D" (with the
+// date it states, or the day it was read, when they differ),
+// "unverified", or "undated".
+func sourceDate(s model.Source) string {
+	switch {
+	case s.Unverified:
+		return "unverified"
+	case s.AsOf == "":
+		return "undated"
+	case s.Read != "" && s.Read != s.AsOf:
+		return fmt.Sprintf("as of %s, read %s", s.AsOf, s.Read)
+	}
+	return "as of " + s.AsOf
+}
+
 // describeDep writes a dependency the way the model spells it.
 func describeDep(d model.Dependency) string {
 	switch {
 	case d.PartOf:
 		return d.ID + " (part of)"
+	case d.IsGroup() && d.ImpactUnknown:
+		return fmt.Sprintf("any %d of [%s] (impact unknown)", d.Min, strings.Join(d.AnyOf, ", "))
 	case d.IsGroup():
 		return fmt.Sprintf("any %d of [%s]", d.Min, strings.Join(d.AnyOf, ", "))
+	case d.ImpactUnknown:
+		return d.ID + " (impact unknown)"
 	case d.Impact < 1:
 		return fmt.Sprintf("%s (impact %g)", d.ID, d.Impact)
 	}

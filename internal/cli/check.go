@@ -34,8 +34,12 @@ Rules (the format is in docs/policy.md):
                         domain of order 1 (one node that takes them all down)
   max_concentration     no provider or region carrying (taking down or
                         degrading) more than a share of some services
-  max_source_age        no node used by your services whose newest source
-                        is older than a number of days
+  max_source_age        no fact used by your services (a node, or one of
+                        its dependencies with sources of its own) whose
+                        oldest source is older than a number of days, and
+                        none resting only on unverified sources
+  no_unquantified       no dependency of unknown share (impact: unknown)
+                        upstream of some services, outside an allowed list
 
 Single points of failure and failure domains use the hard-dependency
 semantics of "depgraph domains": a dependency with impact 1 takes its

@@ -24,7 +24,7 @@ var newBlastCmdTests = []struct {
 	{name: "json shorthand", args: []string{"a", "b", "--json"}, want: blastOptions{Nodes: []string{"a", "b"}, Format: render.FormatJSON}},
 	{name: "models and catalogs", args: []string{"a", "-m", "x.yaml", "-m", "dir", "--catalog", "c"}, want: blastOptions{Nodes: []string{"a"}, Format: render.FormatText, Model: modelFlags{Paths: []string{"x.yaml", "dir"}, CatalogDirs: []string{"c"}}}},
 	{name: "fail-on", args: []string{"a", "--fail-on", "service-down", "-o", "out.txt", "--all"}, want: blastOptions{Nodes: []string{"a"}, Format: render.FormatText, FailOn: "service-down", Output: "out.txt", All: true}},
-	{name: "bad fail-on", args: []string{"a", "--fail-on", "everything"}, wantErr: `--fail-on "everything": use service-down or service-degraded`},
+	{name: "bad fail-on", args: []string{"a", "--fail-on", "everything"}, wantErr: `--fail-on "everything": use service-down, service-degraded or service-at-risk`},
 	{name: "bad format", args: []string{"a", "--format", "xml"}, wantErr: `unknown format "xml": use one of text, json`},
 	{name: "no node", args: []string{}, wantErr: "depgraph blast needs at least one node id to fail, e.g. aws/us-east-1"},
 }

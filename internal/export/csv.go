@@ -39,7 +39,7 @@ func EdgesCSV(w io.Writer, g *graph.Graph, opts Options) error {
 		row := []string{
 			from.ID, from.Name, string(from.Kind), g.Layer(e.From), model.Org(from.ID),
 			to.ID, to.Name, string(to.Kind), g.Layer(e.To), model.Org(to.ID),
-			formatFloat(e.Dep.Impact), groupString(e.Dep), min, strconv.FormatBool(e.Dep.PartOf), lineOf(e.Pos()),
+			impactCell(*e.Dep), groupString(e.Dep), min, strconv.FormatBool(e.Dep.PartOf), lineOf(e.Pos()),
 		}
 		if err := cw.Write(cells(row)); err != nil {
 			return err
@@ -132,4 +132,13 @@ func cells(row []string) []string {
 		}
 	}
 	return row
+}
+
+// impactCell is an edge's impact column: the number, or "unknown" for
+// `impact: unknown`.
+func impactCell(d model.Dependency) string {
+	if d.ImpactUnknown {
+		return "unknown"
+	}
+	return formatFloat(d.Impact)
 }

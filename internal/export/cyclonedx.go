@@ -178,10 +178,14 @@ func cdxServiceOf(g *graph.Graph, i int32) cdxService {
 		switch {
 		case d.IsGroup():
 			v := fmt.Sprintf("min %d of %s", d.Min, strings.Join(d.AnyOf, ", "))
-			if d.Impact < 1 {
+			if d.ImpactUnknown {
+				v += ", impact unknown"
+			} else if d.Impact < 1 {
 				v += ", impact " + formatFloat(d.Impact)
 			}
 			prop("failover", v)
+		case d.ImpactUnknown:
+			prop("impact", d.ID+" unknown")
 		case d.Impact < 1:
 			prop("impact", d.ID+" "+formatFloat(d.Impact))
 		}

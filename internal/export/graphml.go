@@ -30,6 +30,7 @@ var graphMLKeys = []graphMLKey{
 	{"tags", "node", "string"},
 	{"unavailability", "node", "double"},
 	{"impact", "edge", "double"},
+	{"impact_unknown", "edge", "boolean"},
 	{"group", "edge", "string"},
 	{"min", "edge", "int"},
 	{"part_of", "edge", "boolean"},
@@ -74,7 +75,11 @@ func GraphML(w io.Writer, g *graph.Graph, opts Options) error {
 	}
 	for k, e := range Edges(g, nodes) {
 		fmt.Fprintf(bw, "    <edge id=\"e%d\" source=\"n%d\" target=\"n%d\">\n", k, local[e.From], local[e.To])
-		fmt.Fprintf(bw, "      <data key=\"impact\">%s</data>\n", formatFloat(e.Dep.Impact))
+		if e.Dep.ImpactUnknown { // no number to give: the share is unknown
+			bw.WriteString("      <data key=\"impact_unknown\">true</data>\n")
+		} else {
+			fmt.Fprintf(bw, "      <data key=\"impact\">%s</data>\n", formatFloat(e.Dep.Impact))
+		}
 		if e.Dep.IsGroup() {
 			fmt.Fprintf(bw, "      <data key=\"group\">%s</data>\n", xmlText(groupString(e.Dep)))
 			fmt.Fprintf(bw, "      <data key=\"min\">%d</data>\n", e.Dep.Min)

@@ -57,7 +57,9 @@ func Mermaid(w io.Writer, g *graph.Graph, opts Options) error {
 		if e.Dep.IsGroup() && e.Dep.Min > 1 {
 			label = append(label, fmt.Sprintf("%d of %d", e.Dep.Min, len(e.Dep.AnyOf)))
 		}
-		if e.Dep.Impact < 1 {
+		if e.Dep.ImpactUnknown {
+			label = append(label, "share unknown")
+		} else if e.Dep.Impact < 1 {
 			label = append(label, percent(e.Dep.Impact))
 		}
 		if len(label) > 0 {

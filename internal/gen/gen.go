@@ -226,6 +226,8 @@ func WriteYAML(w io.Writer, m *model.Model) error {
 					bw.WriteString(a)
 				}
 				fmt.Fprintf(bw, "], min: %d}\n", d.Min)
+			case d.ImpactUnknown:
+				fmt.Fprintf(bw, "      - {id: %s, impact: unknown}\n", d.ID)
 			case d.Impact != 1:
 				fmt.Fprintf(bw, "      - {id: %s, impact: %s}\n", d.ID, strconv.FormatFloat(d.Impact, 'f', -1, 64))
 			default:

@@ -453,7 +453,8 @@ func cdxProp(s *cdxService, name string) string {
 }
 
 // cdxSemantics reads back the failover groups and impacts a depgraph
-// export keeps in properties ("min 1 of a, b[, impact 0.5]", "a 0.3").
+// export keeps in properties ("min 1 of a, b[, impact 0.5]", "a 0.3",
+// "a unknown" for `impact: unknown`).
 // Entries naming unknown ids are dropped (the plain dependency stays).
 func cdxSemantics(s *cdxService, n *model.Node, ids map[string]string) []model.Dependency {
 	var out []model.Dependency
@@ -467,9 +468,11 @@ func cdxSemantics(s *cdxService, n *model.Node, ids map[string]string) []model.D
 			if !ok || !ok2 || err != nil {
 				continue
 			}
-			impact := 1.0
+			impact, unknown := 1.0, false
 			if before, imp, found := strings.Cut(rest, ", impact "); found {
-				if f, err := strconv.ParseFloat(imp, 64); err == nil && f >= 0 && f <= 1 {
+				if imp == "unknown" {
+					rest, impact, unknown = before, 0, true
+				} else if f, err := strconv.ParseFloat(imp, 64); err == nil && f >= 0 && f <= 1 {
 					rest, impact = before, f
 				}
 			}
@@ -477,9 +480,13 @@ func cdxSemantics(s *cdxService, n *model.Node, ids map[string]string) []model.D
 			if k < 1 || k > len(members) || !allFunc(members, known) || slices.Contains(members, n.ID) {
 				continue
 			}
-			out = append(out, model.Dependency{AnyOf: members, Min: k, Impact: impact, MemberPos: make([]model.Pos, len(members))})
+			out = append(out, model.Dependency{AnyOf: members, Min: k, Impact: impact, ImpactUnknown: unknown, MemberPos: make([]model.Pos, len(members))})
 		case "depgraph:impact":
 			id, imp, ok := strings.Cut(p.Value, " ")
+			if ok && imp == "unknown" && known(id) && id != n.ID {
+				out = append(out, model.Dependency{ID: id, ImpactUnknown: true})
+				continue
+			}
 			f, err := strconv.ParseFloat(imp, 64)
 			if ok && err == nil && f >= 0 && f <= 1 && known(id) && id != n.ID {
 				out = append(out, model.Dependency{ID: id, Impact: f})

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -412,8 +411,8 @@ func TestCycloneDXRoundTrip(t *testing.T) {
 				if d.IsGroup() {
 					desc = "min " + string(rune('0'+d.Min)) + " of " + desc
 				}
-				if d.Impact != 1 {
-					desc += " @" + strconv.FormatFloat(d.Impact, 'g', -1, 64)
+				if d.Impact != 1 || d.ImpactUnknown {
+					desc += " @" + d.ImpactText()
 				}
 				s.Deps = append(s.Deps, desc)
 			}

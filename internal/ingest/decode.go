@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -45,9 +46,9 @@ var (
 	catalogKeys = []string{"name", "description"}
 	nodeKeys    = []string{"id", "kind", "name", "aliases", "depends_on", "status", "sources", "confidence",
 		"unavailability", "tags", "owner", "meta", "components", "regions", "zones", "services"}
-	depKeys    = []string{"id", "impact", "any_of", "min"}
+	depKeys    = []string{"id", "impact", "any_of", "min", "sources"}
 	statusKeys = []string{"type", "url", "components", "locations", "maintenance", "hosted_on"}
-	sourceKeys = []string{"url", "as_of", "note", "verified"}
+	sourceKeys = []string{"url", "as_of", "published", "read", "verified", "note"}
 )
 
 // overlayKeys are the keys of an `extend:` entry; overlayFields the fields
@@ -552,6 +553,8 @@ func (d *decoder) dependsOn(v *yaml.Node, node *model.Node) {
 			case "any_of":
 				anyNode = d.deref(v)
 				dep.AnyOf, dep.MemberPos = d.strList(v, "any_of")
+			case "sources":
+				dep.Sources = d.sources(v)
 			}
 		})
 		if item.Kind != yaml.MappingNode {
@@ -665,25 +668,34 @@ func (d *decoder) sources(v *yaml.Node) []model.Source {
 				d.checkURL(v, src.URL)
 			case "note":
 				src.Note, _ = d.str(v, "source note")
+			case "as_of", "published", "read":
+				if s, ok := d.str(v, key); ok {
+					if _, err := time.Parse(time.DateOnly, s); err != nil {
+						d.errorf(v, "write the date as YYYY-MM-DD", "%s %q is not a date", key, s)
+					}
+					switch key {
+					case "as_of":
+						src.AsOf = s
+					case "published":
+						src.Published = s
+					default:
+						src.Read = s
+					}
+				}
 			case "verified":
 				if u := d.deref(v); u != nil && u.Kind == yaml.ScalarNode && u.Tag == "!!bool" {
-					b := u.Value == "true"
-					src.Verified = &b
+					src.Unverified = strings.EqualFold(u.Value, "false")
 				} else if u != nil {
-					d.errorf(v, "write `verified: false` (or true)", "verified: expected true or false, found %s", Describe(v))
-				}
-			case "as_of":
-				if s, ok := d.str(v, "as_of"); ok {
-					src.AsOf = s
-					if _, err := time.Parse(time.DateOnly, s); err != nil {
-						d.errorf(v, "write the date as YYYY-MM-DD", "as_of %q is not a date", s)
-					}
+					d.errorf(v, "write `verified: false` for a source nobody has read", "verified: expected true or false, found %s", Describe(u))
 				}
 			}
 		})
 		if item.Kind == yaml.MappingNode {
 			if src.URL == "" {
 				d.errorf(item, "", "source without a url")
+			}
+			if src.AsOf == "" && !src.Unverified {
+				src.AsOf = cmp.Or(src.Published, src.Read)
 			}
 			out = append(out, src)
 		}

@@ -69,6 +69,10 @@ var loadErrorTests = []struct {
 	{"unknown dep by suffix", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [us-east-1]}\n  - {id: aws/us-east-1, kind: region}\n", []string{"unknown dependency \"us-east-1\" (did you mean `aws/us-east-1`?)"}},
 	{"dep defined by a catalog", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [llm/api]}\n", []string{"unknown dependency \"llm/api\" (catalog \"llm\" defines it: add `include: [llm]`)"}},
 	{"self dependency", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [a]}\n", []string{"3:41: \"a\" depends on itself"}},
+	{"impact word", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{id: b, impact: unknwon}]}\n  - {id: b, kind: vendor}\n", []string{"3:57: impact: expected a number from 0 to 1, found the string \"unknwon\""}},
+	{"bad published date", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: [{url: u, published: 2025-13-01}]}\n", []string{"3:57: published \"2025-13-01\" is not a date"}},
+	{"bad verified", "depgraph: 1\nnodes:\n  - {id: a, kind: vendor, sources: [{url: u, verified: no}]}\n", []string{"3:56: verified: expected true or false"}},
+	{"bad dependency sources", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{id: b, sources: x}]}\n  - {id: b, kind: vendor}\n", []string{"3:58: sources: expected a list"}},
 	{"impact too big", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{id: b, impact: 1.5}]}\n  - {id: b, kind: vendor}\n", []string{"3:57: impact 1.5 is outside [0, 1]"}},
 	{"impact wrong type", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{id: b, impact: high}]}\n  - {id: b, kind: vendor}\n", []string{"impact: expected a number from 0 to 1, found the string \"high\""}},
 	{"min too big", "depgraph: 1\nnodes:\n  - {id: a, kind: service, depends_on: [{any_of: [b, c], min: 3}]}\n  - {id: b, kind: vendor}\n  - {id: c, kind: vendor}\n", []string{"3:63: min 3 is outside 1..2"}},
@@ -168,6 +172,11 @@ nodes:
       - {id: cloud/r1/z1, impact: 0.3}
       - {any_of: [llm/api, cloud/r1/z2], min: 2, impact: 0.5}
       - {id: cloud/r1, impact: unknown}
+      - id: cloud/r1/z2
+        impact: 0.25
+        sources:
+          - {url: https://x.example/postmortem, published: 2026-05-02, read: 2026-11-30}
+          - {url: https://x.example/list, verified: false}
 `
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -183,6 +192,7 @@ nodes:
 		{ID: "cloud/r1/z1", Impact: 0.3},
 		{AnyOf: []string{"llm/api", "cloud/r1/z2"}, Min: 2, Impact: 0.5},
 		{ID: "cloud/r1", Impact: 0, ImpactUnknown: true},
+		{ID: "cloud/r1/z2", Impact: 0.25},
 	}
 	if len(bot.DependsOn) != len(want) {
 		t.Fatalf("got %d dependencies, want %d", len(bot.DependsOn), len(want))
@@ -192,6 +202,23 @@ nodes:
 		if got.ID != w.ID || got.Impact != w.Impact || got.ImpactUnknown != w.ImpactUnknown || got.Min != w.Min || strings.Join(got.AnyOf, ",") != strings.Join(w.AnyOf, ",") {
 			t.Errorf("dependency %d: got:%+v want:%+v", i, got, w)
 		}
+	}
+	srcs := bot.DependsOn[4].Sources
+	wantSrcs := []model.Source{
+		{URL: "https://x.example/postmortem", AsOf: "2026-05-02", Published: "2026-05-02", Read: "2026-11-30"},
+		{URL: "https://x.example/list", Unverified: true},
+	}
+	if len(srcs) != len(wantSrcs) {
+		t.Fatalf("dependency sources: got %d, want %d", len(srcs), len(wantSrcs))
+	}
+	for i, w := range wantSrcs {
+		w.Pos = srcs[i].Pos
+		if srcs[i] != w {
+			t.Errorf("dependency source %d: got:%+v want:%+v", i, srcs[i], w)
+		}
+	}
+	if b := bot.DependsOn[4].Basis(bot); len(b) != 2 {
+		t.Errorf("Basis of a dependency with sources: got %d sources, want its own 2", len(b))
 	}
 	if got := strings.Join(bot.Aliases, "|"); got != "Acme Bot|the bot" {
 		t.Errorf("aliases: got:%q want:%q", got, "Acme Bot|the bot")

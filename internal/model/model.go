@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -224,6 +225,28 @@ type Dependency struct {
 	Pos Pos
 	// MemberPos holds the positions of AnyOf members, index for index.
 	MemberPos []Pos
+	// Sources back this dependency in particular (its existence and its
+	// share); empty when it rests on its node's sources. A share strictly
+	// between 0 and 1 must have one (catalog lint).
+	Sources []Source
+}
+
+// Basis returns the sources dependency d of node n rests on: its own
+// when it has some, else the node's.
+func (d Dependency) Basis(n *Node) []Source {
+	if len(d.Sources) > 0 {
+		return d.Sources
+	}
+	return n.Sources
+}
+
+// ImpactText writes d's impact the way the model spells it: "unknown" for
+// `impact: unknown`, else the number in the shortest form (%g).
+func (d Dependency) ImpactText() string {
+	if d.ImpactUnknown {
+		return "unknown"
+	}
+	return strconv.FormatFloat(d.Impact, 'g', -1, 64)
 }
 
 // IsGroup reports whether d is a failover group.
@@ -261,19 +284,56 @@ type Status struct {
 	Pos Pos
 }
 
-// Source is where a fact came from.
+// Source is where a fact came from. Its facts are as old as AsOf: the date
+// the source itself states (Published) when it states one, else the day
+// it was read (Read). A source nobody has read (a list compiled from
+// memory) has no date and is Unverified.
 type Source struct {
 	// URL is the address (or repo:path) of the source.
 	URL string
-	// AsOf is the date the source was read, YYYY-MM-DD.
+	// AsOf is the date the facts hold as of, YYYY-MM-DD: the source's own
+	// date when it states one, else the day it was read; "" for an
+	// unverified source. It defaults to Published, then to Read.
 	AsOf string
+	// Published is the date the source itself states (published or last
+	// updated), "" when it states none or it was not recorded.
+	Published string
+	// Read is the day the source was actually read, "" when not recorded.
+	Read string
+	// Unverified marks a source nobody has read for this fact
+	// (`verified: false`): a list compiled from memory or from notes.
+	Unverified bool
 	// Note says what the source shows.
 	Note string
-	// Verified is false when the source was not read (a list compiled from
-	// memory): such a source carries no as_of. Nil when the file does not say.
-	Verified *bool
 	// Pos is where the source was declared.
 	Pos Pos
+}
+
+// The tags that put a node on a control plane or a data plane, and the
+// planes PlaneOf returns.
+const (
+	TagControlPlane = "control-plane"
+	TagDataPlane    = "data-plane"
+	PlaneControl    = "control"
+	PlaneData       = "data"
+)
+
+// PlaneOf says which plane a node is on: PlaneControl when it is tagged
+// control-plane or its id's last segment is "control-plane" (the catalogs'
+// convention: heroku/control-plane), PlaneData when it is tagged
+// data-plane, "" otherwise. A control-plane failure means you can't
+// deploy, scale or change configuration; a data-plane failure means what
+// is running stops serving.
+func PlaneOf(n *Node) string {
+	switch {
+	case slices.Contains(n.Tags, TagControlPlane):
+		return PlaneControl
+	case slices.Contains(n.Tags, TagDataPlane):
+		return PlaneData
+	case n.ID == TagControlPlane || strings.HasSuffix(n.ID, "/"+TagControlPlane):
+		return PlaneControl
+	}
+	return ""
 }
 
 // Index maps ids to nodes.

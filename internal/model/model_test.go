@@ -39,3 +39,35 @@ func TestHash(t *testing.T) {
 		got[tt.name] = h
 	}
 }
+
+func TestPlaneOf(t *testing.T) {
+	for _, tt := range []struct {
+		node Node
+		want string
+	}{
+		{Node{ID: "heroku/control-plane"}, PlaneControl},
+		{Node{ID: "vercel/builds", Tags: []string{"tier-1", "control-plane"}}, PlaneControl},
+		{Node{ID: "heroku/dynos", Tags: []string{"data-plane"}}, PlaneData},
+		{Node{ID: "x/control-plane-ui"}, ""},
+		{Node{ID: "stripe/api"}, ""},
+	} {
+		if got := PlaneOf(&tt.node); got != tt.want {
+			t.Errorf("PlaneOf(%s %v) = %q, want %q", tt.node.ID, tt.node.Tags, got, tt.want)
+		}
+	}
+}
+
+func TestImpactText(t *testing.T) {
+	for _, tt := range []struct {
+		dep  Dependency
+		want string
+	}{
+		{Dependency{ID: "x", Impact: 1}, "1"},
+		{Dependency{ID: "x", Impact: 0.25}, "0.25"},
+		{Dependency{ID: "x", ImpactUnknown: true}, "unknown"},
+	} {
+		if got := tt.dep.ImpactText(); got != tt.want {
+			t.Errorf("ImpactText(%+v) = %q, want %q", tt.dep, got, tt.want)
+		}
+	}
+}

@@ -207,9 +207,9 @@ func edges(m *model.Model) map[[2]string]edgeInfo {
 			case dep.IsGroup():
 				members := slices.Clone(dep.AnyOf)
 				slices.Sort(members)
-				desc = fmt.Sprintf("any_of [%s] min %d impact %g", strings.Join(members, ", "), max(dep.Min, 1), dep.Impact)
+				desc = fmt.Sprintf("any_of [%s] min %d impact %s", strings.Join(members, ", "), max(dep.Min, 1), dep.ImpactText())
 			default:
-				desc = fmt.Sprintf("impact %g", dep.Impact)
+				desc = "impact " + dep.ImpactText()
 			}
 			for i, t := range dep.Targets() {
 				parts[t] = append(parts[t], desc)

@@ -83,6 +83,8 @@ func Evaluate(ctx context.Context, g *graph.Graph, p *Policy, opts Options) (*Re
 			vs = e.maxConcentration(r)
 		case RuleMaxSourceAge:
 			vs = e.maxSourceAge(r)
+		case RuleNoUnquantified:
+			vs = e.noUnquantified(r)
 		default:
 			return nil, fmt.Errorf("policy: unknown rule %q", r.Type)
 		}
@@ -393,6 +395,15 @@ func (e *evaluator) maxConcentration(r Rule) []Violation {
 			parts = append(parts, "degrades "+list(degraded))
 		}
 		msg += ": " + strings.Join(parts, "; ")
+		var risk []string
+		for _, id := range ni.AtRisk {
+			if in[id] {
+				risk = append(risk, id)
+			}
+		}
+		if len(risk) > 0 {
+			msg += fmt.Sprintf(" (and puts at risk %s through shares nobody has published: not counted)", list(risk))
+		}
 		nodes := append([]string{ni.Node}, down...)
 		nodes = append(nodes, degraded...)
 		out = append(out, Violation{Message: msg, Pos: n.Pos, Nodes: nodes})
@@ -435,27 +446,35 @@ func fmtPct(f float64) string {
 	return strings.TrimSuffix(s, ".0")
 }
 
+// maxSourceAge judges each fact by the sources it rests on: a node's own
+// facts by its sources, each dependency by its own sources when it has
+// some (model.Dependency.Basis), else by its node's; a fact is as old as
+// the oldest dated source it rests on. Facts resting only on unverified or
+// undated sources break the rule unless AllowUnverified.
 func (e *evaluator) maxSourceAge(r Rule) []Violation {
 	limit := time.Duration(r.Days) * 24 * time.Hour
 	today := e.opts.Now.UTC().Truncate(24 * time.Hour)
 	var out []Violation
-	for _, i := range e.used(r.Tags) {
-		n := e.g.ModelNode(i)
-		if len(r.Kinds) > 0 && !slices.Contains(r.Kinds, n.Kind) {
-			continue
-		}
+	check := func(n *model.Node, fact string, srcs []model.Source, owner model.Pos) {
 		var dated []model.Source
-		for _, s := range n.Sources {
-			if _, err := time.Parse(time.DateOnly, s.AsOf); err == nil {
+		for _, s := range srcs {
+			if _, err := time.Parse(time.DateOnly, s.AsOf); err == nil && !s.Unverified {
 				dated = append(dated, s)
 			}
 		}
 		if len(dated) == 0 {
-			continue
+			if len(srcs) > 0 && !r.AllowUnverified {
+				pos := srcs[0].Pos
+				if pos.File == "" {
+					pos = owner
+				}
+				out = append(out, Violation{Message: fmt.Sprintf("%s: rests only on unverified or undated sources (%s): its age is unknown", fact, srcs[0].URL), Pos: pos, Nodes: []string{n.ID}})
+			}
+			return
 		}
 		if !r.Each {
-			newest := slices.MaxFunc(dated, func(a, b model.Source) int { return cmp.Compare(a.AsOf, b.AsOf) })
-			dated = []model.Source{newest}
+			oldest := slices.MinFunc(dated, func(a, b model.Source) int { return cmp.Compare(a.AsOf, b.AsOf) })
+			dated = []model.Source{oldest}
 		}
 		for _, s := range dated {
 			t, _ := time.Parse(time.DateOnly, s.AsOf)
@@ -463,17 +482,69 @@ func (e *evaluator) maxSourceAge(r Rule) []Violation {
 			if age <= limit {
 				continue
 			}
-			what := "newest source"
+			what := "oldest source"
 			if r.Each {
 				what = "source"
 			}
-			msg := fmt.Sprintf("%s: %s %s is %d days old (limit %d): %s", n.ID, what, s.AsOf, int(age.Hours()/24), r.Days, s.URL)
+			msg := fmt.Sprintf("%s: %s %s is %d days old (limit %d): %s", fact, what, s.AsOf, int(age.Hours()/24), r.Days, s.URL)
 			pos := s.Pos
 			if pos.File == "" {
-				pos = n.Pos
+				pos = owner
 			}
 			out = append(out, Violation{Message: msg, Pos: pos, Nodes: []string{n.ID}})
 		}
 	}
+	for _, i := range e.used(r.Tags) {
+		n := e.g.ModelNode(i)
+		if len(r.Kinds) > 0 && !slices.Contains(r.Kinds, n.Kind) {
+			continue
+		}
+		check(n, n.ID, n.Sources, n.Pos)
+		for _, d := range n.DependsOn {
+			if len(d.Sources) > 0 { // the others rest on the node's sources, checked above
+				check(n, n.ID+" → "+strings.Join(d.Targets(), " | "), d.Sources, d.Pos)
+			}
+		}
+	}
 	return out
+}
+
+// noUnquantified reports, per selected service, the dependencies of
+// unknown share upstream of it (blast.Unquantified) that Allow does not
+// name (by dependent or by dependency).
+func (e *evaluator) noUnquantified(r Rule) []Violation {
+	var out []Violation
+	for _, s := range e.services(r.Tags) {
+		var bad []string
+		nodes := []string{e.g.ModelNode(s).ID}
+		for _, x := range blast.Unquantified(e.g, s) {
+			ok := allowed(x.Dependent, r.Allow)
+			for _, m := range strings.Split(x.Dependency, " | ") {
+				ok = ok || allowed(m, r.Allow)
+			}
+			if ok {
+				continue
+			}
+			item := x.Dependent + " → " + x.Dependency
+			if len(x.Upstream) > 0 {
+				item += fmt.Sprintf(" (%d upstream nodes behind it)", len(x.Upstream))
+			}
+			bad = append(bad, item)
+			nodes = append(nodes, x.Dependent)
+		}
+		if len(bad) == 0 {
+			continue
+		}
+		n := e.g.ModelNode(s)
+		out = append(out, Violation{Message: fmt.Sprintf("%s depends on %s of a share nobody has published (impact: unknown), which no failure domain or concentration counts: %s", n.ID, countOf(len(bad), "dependency", "dependencies"), strings.Join(bad, "; ")), Pos: n.Pos, Nodes: nodes})
+	}
+	return out
+}
+
+// countOf writes "1 dependency" or "n dependencies".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

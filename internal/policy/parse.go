@@ -35,20 +35,24 @@ const (
 	// RuleMaxConcentration: no node of Kinds carrying more than Percent %
 	// of the services with Tags.
 	RuleMaxConcentration = "max_concentration"
-	// RuleMaxSourceAge: no node used by the services with Tags whose
-	// facts are older than Days.
+	// RuleMaxSourceAge: no fact (a node, or one of its dependencies)
+	// used by the services with Tags resting on sources older than Days.
 	RuleMaxSourceAge = "max_source_age"
+	// RuleNoUnquantified: no dependency of unknown share (`impact:
+	// unknown`) upstream of the services with Tags, outside Allow.
+	RuleNoUnquantified = "no_unquantified"
 )
 
 // RuleTypes lists the rule types in a stable order.
-var RuleTypes = []string{RuleNoSPOF, RuleFailoverIndependent, RuleMaxConcentration, RuleMaxSourceAge}
+var RuleTypes = []string{RuleNoSPOF, RuleFailoverIndependent, RuleMaxConcentration, RuleMaxSourceAge, RuleNoUnquantified}
 
 // ruleKeys are the parameters each rule type accepts.
 var ruleKeys = map[string][]string{
 	RuleNoSPOF:              {"tags", "allow"},
 	RuleFailoverIndependent: {"tags"},
 	RuleMaxConcentration:    {"tags", "percent", "kinds"},
-	RuleMaxSourceAge:        {"tags", "days", "each", "kinds"},
+	RuleMaxSourceAge:        {"tags", "days", "each", "kinds", "allow_unverified"},
+	RuleNoUnquantified:      {"tags", "allow"},
 }
 
 var fileKeys = []string{"policy", "rules"}
@@ -85,9 +89,13 @@ type Rule struct {
 	Kinds []model.Kind
 	// Days is max_source_age's limit.
 	Days int
-	// Each makes max_source_age check every source, not only each
-	// node's newest.
+	// Each makes max_source_age report every source that is too old, not
+	// only the oldest each fact rests on.
 	Each bool
+	// AllowUnverified makes max_source_age accept facts that rest only on
+	// unverified or undated sources (by default they break the rule:
+	// unknown is never fresh).
+	AllowUnverified bool
 }
 
 // Load reads and parses the policy file at path.
@@ -289,6 +297,10 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			}
 		case "each":
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&r.Each) != nil {
+				d.errorf(v, "", "%s: expected true or false, found %s", what, ingest.Describe(v))
+			}
+		case "allow_unverified":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&r.AllowUnverified) != nil {
 				d.errorf(v, "", "%s: expected true or false, found %s", what, ingest.Describe(v))
 			}
 		}

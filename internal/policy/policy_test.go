@@ -93,17 +93,21 @@ var evaluateTests = []struct {
 }{
 	{"clean", "- no_spof: {tags: [tier-1], allow: [cloud, cloud/*, llm, llm/api, backup, other]}", nil},
 	{"spof", "- no_spof: {tags: [tier-1], allow: [cloud]}", []string{
-		"model.yaml:26:5 no_spof: bot has 1 single point of failure outside the allowed list: cloud/east (cloud/east: bot → backup → cloud/east)",
-		"model.yaml:31:5 no_spof: shop has 2 single points of failure outside the allowed list: cloud/west, other (cloud/west: shop → other → cloud/west)",
+		"model.yaml:27:5 no_spof: bot has 1 single point of failure outside the allowed list: cloud/east (cloud/east: bot → backup → cloud/east)",
+		"model.yaml:32:5 no_spof: shop has 2 single points of failure outside the allowed list: cloud/west, other (cloud/west: shop → other → cloud/west)",
 	}},
 	{"spof tier-3 only: weighted dependencies are no SPOF", "- no_spof: {tags: [tier-3]}", nil},
 	{"failover shares a region", "- failover_independent: {}", []string{
-		"model.yaml:30:9 failover_independent: failover group [llm/api, backup] of bot shares the failure domains cloud, cloud/east: one failure takes down llm/api and backup (llm/api → llm → cloud/east; backup → cloud/east)",
+		"model.yaml:31:9 failover_independent: failover group [llm/api, backup] of bot shares the failure domains cloud, cloud/east: one failure takes down llm/api and backup (llm/api → llm → cloud/east; backup → cloud/east)",
 	}},
 	{"failover of other tags", "- failover_independent: {tags: [tier-3]}", nil},
 	{"concentration", "- max_concentration: {percent: 50}", []string{
 		"model.yaml:3:5 max_concentration: provider cloud carries 3 of 3 services (100%, limit 50%): takes down bot, shop; degrades wiki",
 		"model.yaml:7:9 max_concentration: region cloud/west carries 2 of 3 services (66.7%, limit 50%): takes down shop; degrades wiki",
+	}},
+	{"concentration: an unknown share is not counted, only named", "- max_concentration: {percent: 30, kinds: [region]}", []string{
+		"model.yaml:6:9 max_concentration: region cloud/east carries 1 of 3 services (33.3%, limit 30%): takes down bot (and puts at risk wiki through shares nobody has published: not counted)",
+		"model.yaml:7:9 max_concentration: region cloud/west carries 2 of 3 services (66.7%, limit 30%): takes down shop; degrades wiki",
 	}},
 	{"concentration tier-1 vendors", "- max_concentration: {tags: [tier-1], percent: 50, kinds: [vendor]}", nil},
 	{"concentration tier-1 at 40", "- max_concentration: {tags: [tier-1], percent: 40, kinds: [vendor]}", []string{
@@ -111,12 +115,27 @@ var evaluateTests = []struct {
 		"model.yaml:14:5 max_concentration: vendor backup carries 1 of 2 tier-1 services (50%, limit 40%): degrades bot",
 		"model.yaml:20:5 max_concentration: vendor other carries 1 of 2 tier-1 services (50%, limit 40%): takes down shop",
 	}},
-	{"source age, newest only; unused nodes ignored", "- max_source_age: {days: 365}", []string{
-		"model.yaml:13:19 max_source_age: llm/api: newest source 2024-01-01 is 1004 days old (limit 365): https://llm.example/subprocessors",
+	{"source age, oldest per fact; unused nodes ignored", "- max_source_age: {days: 365}", []string{
+		"model.yaml:13:19 max_source_age: llm/api: oldest source 2024-01-01 is 1004 days old (limit 365): https://llm.example/subprocessors",
+		"model.yaml:18:9 max_source_age: backup: oldest source 2020-01-01 is 2465 days old (limit 365): https://backup.example/old",
+		"model.yaml:23:15 max_source_age: other: rests only on unverified or undated sources (https://other.example/list): its age is unknown",
+		"model.yaml:40:44 max_source_age: wiki → other: oldest source 2023-01-01 is 1369 days old (limit 365): https://other.example/share",
 	}},
+	{"source age, unverified allowed", "- max_source_age: {days: 365, allow_unverified: true}", []string{
+		"model.yaml:13:19 max_source_age: llm/api: oldest source 2024-01-01 is 1004 days old (limit 365): https://llm.example/subprocessors",
+		"model.yaml:18:9 max_source_age: backup: oldest source 2020-01-01 is 2465 days old (limit 365): https://backup.example/old",
+		"model.yaml:40:44 max_source_age: wiki → other: oldest source 2023-01-01 is 1369 days old (limit 365): https://other.example/share",
+	}},
+	{"unquantified", "- no_unquantified: {}", []string{
+		"model.yaml:36:5 no_unquantified: wiki depends on 1 dependency of a share nobody has published (impact: unknown), which no failure domain or concentration counts: wiki → llm (2 upstream nodes behind it)",
+	}},
+	{"unquantified allowed", "- no_unquantified: {allow: [llm]}", nil},
+	{"unquantified tier-1", "- no_unquantified: {tags: [tier-1]}", nil},
 	{"source age, each source", "- max_source_age: {days: 365, each: true}", []string{
 		"model.yaml:13:19 max_source_age: llm/api: source 2024-01-01 is 1004 days old (limit 365): https://llm.example/subprocessors",
 		"model.yaml:18:9 max_source_age: backup: source 2020-01-01 is 2465 days old (limit 365): https://backup.example/old",
+		"model.yaml:23:15 max_source_age: other: rests only on unverified or undated sources (https://other.example/list): its age is unknown",
+		"model.yaml:40:44 max_source_age: wiki → other: source 2023-01-01 is 1369 days old (limit 365): https://other.example/share",
 	}},
 }
 
@@ -154,7 +173,7 @@ func TestEvaluate(t *testing.T) {
 					}
 				}
 				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Fatalf("(-want +got)\n%s", diff)
+					t.Fatalf("(-want +got)\n%s\ngot:\n%s", diff, strings.Join(got, "\n"))
 				}
 			}
 		})

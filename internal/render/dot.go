@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/view"
 	"io"
 	"slices"
@@ -10,9 +11,10 @@ import (
 )
 
 // DOT writes a view as Graphviz DOT: organisations as clusters, failed
-// nodes red, down nodes filled pink, degraded nodes filled amber, your
-// services bold, failover edges dashed and labelled, part-of edges dotted,
-// blast paths red. Attributes are written in sorted order.
+// nodes red, down nodes filled pink, degraded nodes filled amber, at-risk
+// nodes dashed and pale yellow, your services bold, failover edges dashed
+// and labelled, edges of unknown share dashed and labelled "?", part-of
+// edges dotted, blast paths red. Attributes are written in sorted order.
 func DOT(w io.Writer, v *view.View) error {
 	ew := &errWriter{w: w}
 	ew.printf("digraph %s {\n", quote(v.Name))
@@ -82,6 +84,10 @@ func nodeAttrs(n view.Node) map[string]string {
 		style = append(style, "filled")
 		a["fillcolor"] = "#fdebd0"
 		a["label"] += fmt.Sprintf("\n%s lost", percent(n.Impairment))
+	case n.State == blast.StateAtRisk:
+		style = append(style, "filled", "dashed")
+		a["fillcolor"] = "#fcf3cf"
+		a["label"] += "\nat risk (share unknown)"
 	}
 	if n.SPOF {
 		a["penwidth"] = "3"
@@ -101,6 +107,12 @@ func edgeAttrs(e view.Edge) map[string]string {
 	case e.Group != "":
 		style = append(style, "dashed")
 		a["label"] = e.Group
+		if e.ImpactUnknown {
+			a["label"] += ", ?"
+		}
+	case e.ImpactUnknown:
+		a["label"] = "?"
+		style = append(style, "dashed")
 	case e.Impact < 1:
 		a["label"] = percent(e.Impact)
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/model"
 )
 
 // layerOrder sorts layers for people: your services first, then the
@@ -70,6 +71,11 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		ew.printf("  %d of your services down, %d degraded; %d nodes down and %d degraded in all.\n",
 			len(s.ServicesDown), len(s.ServicesDegraded), s.Down, s.Degraded)
 	}
+	if s.AtRisk > 0 {
+		ew.printf("  %d of your services and %d nodes in all at risk: they depend on the failure through a share nobody has published (impact: unknown).\n",
+			len(s.ServicesAtRisk), s.AtRisk)
+	}
+	planeSummary(ew, r.Affected)
 	groups := map[string][]blast.Affected{}
 	var layers []string
 	order := map[string]int{}
@@ -96,13 +102,17 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		items := slices.Clone(groups[layer])
 		slices.SortFunc(items, func(a, b blast.Affected) int {
-			if a.State != b.State { // down before degraded
-				return strings.Compare(b.State, a.State)
+			if a.State != b.State { // down, degraded, at risk
+				return stateRank(a.State) - stateRank(b.State)
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
 		for _, a := range items {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.State, percent(a.Impairment), chain(a.Path))
+			share := percent(a.Impairment)
+			if a.State == blast.StateAtRisk {
+				share = "?"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", stateText(a.State), share, chain(a.Path), planeNote(a))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -112,6 +122,25 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		ew.printf("\n(%d more affected nodes are used by none of your services; --all lists them)\n", unused)
 	}
 	return ew.err
+}
+
+// stateRank orders states worst first: down, degraded, at risk.
+func stateRank(state string) int {
+	switch state {
+	case blast.StateDown:
+		return 0
+	case blast.StateDegraded:
+		return 1
+	}
+	return 2
+}
+
+// stateText is a state as people read it ("at risk" for at_risk).
+func stateText(state string) string {
+	if state == blast.StateAtRisk {
+		return blast.StateAtRiskText
+	}
+	return state
 }
 
 // percent formats an impairment as a share lost.
@@ -151,4 +180,44 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+// planeNote marks a row's plane.
+func planeNote(a blast.Affected) string {
+	switch a.Plane {
+	case model.PlaneControl:
+		return "  [control plane]"
+	case model.PlaneData:
+		return "  [data plane]"
+	}
+	return ""
+}
+
+// planeSummary says what the control-plane and data-plane nodes among the
+// affected ones mean: "can't deploy" is not "site down".
+func planeSummary(ew *errWriter, affected []blast.Affected) {
+	var control, data []string
+	for _, a := range affected {
+		item := a.ID + " " + stateText(a.State)
+		switch a.Plane {
+		case model.PlaneControl:
+			control = append(control, item)
+		case model.PlaneData:
+			data = append(data, item)
+		}
+	}
+	if len(control) > 0 {
+		ew.printf("  control plane: can't deploy, scale or change configuration; this alone does not stop serving (%s).\n", shortList(control, 4))
+	}
+	if len(data) > 0 {
+		ew.printf("  data plane: serving is hit, the site is down or degraded (%s).\n", shortList(data, 4))
+	}
+}
+
+// shortList joins the first n items and counts the rest.
+func shortList(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }

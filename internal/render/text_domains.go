@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -70,6 +71,26 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 		} else if t.Probability == nil && t.Missing > 0 {
 			ew.printf("  probability unknown: %d nodes in its cone have no unavailability\n", t.Missing)
 		}
+		if len(t.Unquantified) > 0 {
+			ew.printf("  unquantified exposure (impact: unknown, not counted in the domains above):\n")
+			for _, x := range t.Unquantified {
+				ew.printf("    %s → %s, share unknown", strings.Join(x.Path, " → "), x.Dependency)
+				members := strings.Split(x.Dependency, " | ")
+				extra := 0
+				for _, u := range x.Upstream {
+					if !slices.Contains(members, u) {
+						extra++
+					}
+				}
+				switch {
+				case extra == 1:
+					ew.printf("; 1 more node behind it")
+				case extra > 1:
+					ew.printf("; %d more nodes behind it", extra)
+				}
+				ew.printf("\n")
+			}
+		}
 	}
 	return ew.err
 }
@@ -88,16 +109,26 @@ func joinWith(xs []string, word string) string {
 }
 
 // ByNodeText writes, per node, how many of your services its failure takes
-// down and degrades, biggest first.
+// down and degrades, biggest first, and those it puts at risk through
+// shares nobody has published when there are any.
 func ByNodeText(w io.Writer, nodes []blast.NodeImpact) error {
 	if len(nodes) == 0 {
 		_, err := fmt.Fprintln(w, "No node's failure reaches any of your services.")
 		return err
 	}
+	risk := slices.ContainsFunc(nodes, func(n blast.NodeImpact) bool { return len(n.AtRisk) > 0 })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NODE\tLAYER\tTAKES DOWN\tDEGRADES")
+	if risk { // only when some share is unknown, so other output stays as it was
+		fmt.Fprintln(tw, "NODE\tLAYER\tTAKES DOWN\tDEGRADES\tAT RISK (SHARE UNKNOWN)")
+	} else {
+		fmt.Fprintln(tw, "NODE\tLAYER\tTAKES DOWN\tDEGRADES")
+	}
 	for _, n := range nodes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.Node, n.Layer, countList(n.TakesDown), countList(n.Degrades))
+		if risk {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", n.Node, n.Layer, countList(n.TakesDown), countList(n.Degrades), countList(n.AtRisk))
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", n.Node, n.Layer, countList(n.TakesDown), countList(n.Degrades))
+		}
 	}
 	return tw.Flush()
 }

@@ -38,6 +38,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	} else {
 		p("No outside node can take any of your services down alone.\n\n")
 	}
+	if len(s.Unquantified) > 0 {
+		p("Unquantified exposure: %s depend upstream on a share nobody has published (`impact: unknown`); the failure domains and downtime below leave it out.\n\n", codes(s.Unquantified))
+	}
 	p("### Worst shared failure domains\n\n")
 	if len(s.WorstDomains) == 0 {
 		p("None found up to %d nodes.\n\n", g.MaxOrder)
@@ -141,6 +144,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				p("- %s\n", strings.Join(codeList(d), " + "))
 			}
 		}
+		if len(sv.Unquantified) > 0 {
+			p("\n#### Unquantified exposure (share unknown, not in the domains)\n\n")
+			for _, x := range sv.Unquantified {
+				p("- %s → %s, %s behind it\n", chainCode(x.Path), strings.Join(codeList(strings.Split(x.Dependency, " | ")), " | "), plural(len(x.Upstream), "node", "nodes"))
+			}
+		}
 		p("\n#### Expected downtime\n\n")
 		if sv.Probability == nil {
 			p("Unknown: %s upstream without an unavailability.\n", plural(sv.Missing, "node", "nodes"))
@@ -175,6 +184,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	st := r.Stale
 	p("\n## Stale facts\n\n")
+	if st.Unverified > 0 {
+		p("%s behind the nodes your services use %s unverified or undated: their age is unknown.\n\n", plural(st.Unverified, "source", "sources"), isAre(st.Unverified))
+	}
 	if len(st.Facts) == 0 {
 		p("No source behind the nodes your services use is older than %d days.\n", st.Days)
 	} else {
@@ -289,4 +301,11 @@ func defeatsMark(b bool) string {
 		return " (defeats failover)"
 	}
 	return ""
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

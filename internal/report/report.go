@@ -85,6 +85,9 @@ type Summary struct {
 	Downtime []Downtime `json:"downtime"`
 	// StaleFacts counts the stale sources.
 	StaleFacts int `json:"stale_facts"`
+	// Unquantified lists the services with a dependency of unknown share
+	// upstream (their failure domains and downtime leave it out).
+	Unquantified []string `json:"unquantified"`
 }
 
 // SharedDomain is a failure domain and the services it takes down.
@@ -149,6 +152,10 @@ type Service struct {
 	// Contributors are the nodes contributing most to its risk
 	// (Fussell–Vesely importance), only when Probability is known.
 	Contributors []Contributor `json:"contributors"`
+	// Unquantified lists its dependencies of unknown share (`impact:
+	// unknown`) upstream: left out of its failure domains and downtime,
+	// listed apart (blast.Unquantified).
+	Unquantified []blast.Exposure `json:"unquantified_exposure"`
 }
 
 // SPOF is one single point of failure of a service.
@@ -238,11 +245,16 @@ type Stale struct {
 	// Undated counts the used nodes of other organisations that carry no
 	// source at all.
 	Undated int `json:"undated"`
+	// Unverified counts the sources behind used nodes and their
+	// dependencies marked verified: false or carrying no date: their age
+	// is unknown, which is never fresh.
+	Unverified int `json:"unverified"`
 }
 
 // StaleFact is one stale source.
 type StaleFact struct {
-	// Node is the node the source backs.
+	// Node is the node the source backs, or "node → dependency" for a
+	// dependency's own source.
 	Node string `json:"node"`
 	// URL, AsOf and Note are the source's.
 	URL  string `json:"url"`
@@ -415,7 +427,8 @@ func (b *builder) service(td blast.TargetDomains) Service {
 	s := Service{
 		ID: n.ID, Name: n.Name, Owner: n.Owner, Tags: sortedCopy(n.Tags),
 		SPOFs: []SPOF{}, Defeated: []DefeatedGroup{}, Domains: [][]string{}, Contributors: []Contributor{},
-		DomainCount: td.Count, Truncated: td.Truncated, Missing: td.Missing,
+		Unquantified: orEmptyExposure(td.Unquantified),
+		DomainCount:  td.Count, Truncated: td.Truncated, Missing: td.Missing,
 		Probability: td.Probability, DowntimeHoursPerYear: td.DowntimeHoursPerYear,
 	}
 	var spofs []SPOF
@@ -497,7 +510,13 @@ func boolFirst(a, b bool) int {
 }
 
 func (b *builder) summary(svcs []Service, dom *blast.DomainsResult) Summary {
-	s := Summary{Services: len(svcs), AtRisk: []string{}, WorstDomains: []SharedDomain{}, SPOFs: []SharedDomain{}, Downtime: []Downtime{}}
+	s := Summary{Services: len(svcs), AtRisk: []string{}, WorstDomains: []SharedDomain{}, SPOFs: []SharedDomain{}, Downtime: []Downtime{}, Unquantified: []string{}}
+	for _, sv := range svcs {
+		if len(sv.Unquantified) > 0 {
+			s.Unquantified = append(s.Unquantified, sv.ID)
+		}
+	}
+	slices.Sort(s.Unquantified)
 	type agg struct {
 		nodes    []string
 		services []string
@@ -619,26 +638,38 @@ func (b *builder) stale() Stale {
 			continue
 		}
 		n := b.g.ModelNode(i)
-		if len(n.Sources) == 0 {
-			if n.Kind != model.KindService && b.g.Party(i) != 1 {
-				st.Undated++
-			}
-			continue
+		if len(n.Sources) == 0 && n.Kind != model.KindService && b.g.Party(i) != 1 {
+			st.Undated++
 		}
-		for _, src := range n.Sources {
-			d, err := time.Parse(time.DateOnly, src.AsOf)
-			if err != nil {
-				continue
+		facts := []struct {
+			what string
+			srcs []model.Source
+		}{{n.ID, n.Sources}}
+		for _, d := range n.DependsOn {
+			if len(d.Sources) > 0 {
+				facts = append(facts, struct {
+					what string
+					srcs []model.Source
+				}{n.ID + " → " + strings.Join(d.Targets(), " | "), d.Sources})
 			}
-			age := int(b.opts.Now.Sub(d).Hours() / 24)
-			if age < b.opts.StaleDays {
-				continue
+		}
+		for _, f := range facts {
+			for _, src := range f.srcs {
+				d, err := time.Parse(time.DateOnly, src.AsOf)
+				if err != nil || src.Unverified {
+					st.Unverified++
+					continue
+				}
+				age := int(b.opts.Now.Sub(d).Hours() / 24)
+				if age < b.opts.StaleDays {
+					continue
+				}
+				pos := src.Pos
+				if pos.Line == 0 {
+					pos = n.Pos
+				}
+				all = append(all, StaleFact{Node: f.what, URL: src.URL, AsOf: src.AsOf, Note: src.Note, AgeDays: age, Pos: fileLine(pos)})
 			}
-			pos := src.Pos
-			if pos.Line == 0 {
-				pos = n.Pos
-			}
-			all = append(all, StaleFact{Node: n.ID, URL: src.URL, AsOf: src.AsOf, Note: src.Note, AgeDays: age, Pos: fileLine(pos)})
 		}
 	}
 	slices.SortFunc(all, func(x, y StaleFact) int {
@@ -671,4 +702,12 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// orEmptyExposure returns xs, or an empty list for nil (JSON []).
+func orEmptyExposure(xs []blast.Exposure) []blast.Exposure {
+	if xs == nil {
+		return []blast.Exposure{}
+	}
+	return xs
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -282,5 +283,67 @@ func TestTimelineLayout(t *testing.T) {
 				t.Errorf("%s: bar at %v+%v outside [%d, %d]", row.Full, x, w, tl.Left, tl.Left+tl.Plot)
 			}
 		}
+	}
+}
+
+// TestUnquantified: a dependency of unknown share is kept out of the
+// failure domains and shown apart, in JSON and in Markdown.
+func TestUnquantified(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.yaml")
+	body := `depgraph: 1
+nodes:
+  - {id: gpu, kind: provider, unavailability: 0.01}
+  - {id: ai, kind: vendor, unavailability: 0.001, depends_on: [{id: gpu, impact: unknown}], sources: [{url: "https://ai.example/list", verified: false}]}
+  - id: me/chat
+    kind: service
+    depends_on: [{id: ai, impact: 0.5, sources: [{url: "https://ai.example/pm", published: 2024-01-01}]}]
+  - {id: me/web, kind: service}
+`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, g := load(t, path)
+	r, err := Build(context.Background(), m, g, Options{Now: clock, ModelHash: "sha256:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Summary.Unquantified, []string{"me/chat"}) {
+		t.Errorf("Summary.Unquantified = %v, want [me/chat]", r.Summary.Unquantified)
+	}
+	var chat Service
+	for _, s := range r.Services {
+		if s.ID == "me/chat" {
+			chat = s
+		}
+	}
+	if len(chat.Unquantified) != 1 || chat.Unquantified[0].Dependency != "gpu" {
+		t.Errorf("me/chat unquantified = %+v, want one on gpu", chat.Unquantified)
+	}
+	for _, sp := range chat.SPOFs {
+		if sp.Node == "gpu" {
+			t.Error("gpu, behind an unknown share, is listed as a single point of failure")
+		}
+	}
+	if r.Stale.Unverified != 1 {
+		t.Errorf("Stale.Unverified = %d, want 1", r.Stale.Unverified)
+	}
+	if r.Stale.Count != 1 || r.Stale.Facts[0].Node != "me/chat → ai" {
+		t.Errorf("stale facts = %+v, want the dependency's own 2024 source", r.Stale.Facts)
+	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Unquantified exposure: `me/chat`", "1 source behind the nodes your services use is unverified or undated", "#### Unquantified exposure (share unknown, not in the domains)", "- `me/chat` → `ai` → `gpu`, 1 node behind it"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, r, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "Unquantified exposure (share unknown, not in the domains)") {
+		t.Error("HTML lacks the unquantified exposure section")
 	}
 }

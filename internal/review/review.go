@@ -202,7 +202,7 @@ func Apply(m *model.Model, candidate string, p Placement) (after *model.Model, c
 			change = fmt.Sprintf("%s: any_of [%s] becomes any_of [%s]", owner.ID, strings.Join(members, ", "), strings.Join(nd.AnyOf, ", "))
 		} else {
 			members = []string{d.ID}
-			owner.DependsOn[i] = model.Dependency{AnyOf: []string{d.ID, candidate}, Min: 1, Impact: d.Impact, Pos: d.Pos, MemberPos: []model.Pos{d.Pos, {}}}
+			owner.DependsOn[i] = model.Dependency{AnyOf: []string{d.ID, candidate}, Min: 1, Impact: d.Impact, ImpactUnknown: d.ImpactUnknown, Pos: d.Pos, MemberPos: []model.Pos{d.Pos, {}}}
 			change = fmt.Sprintf("%s: the dependency %s becomes any_of [%s, %s]", owner.ID, d.ID, d.ID, candidate)
 		}
 		if d.Min > 1 {

@@ -36,7 +36,8 @@ type Node struct {
 	// Cluster groups nodes in one box: their organisation.
 	Cluster string `json:"cluster"`
 	// Failed marks a node failed on purpose; State and Impairment show
-	// the blast radius ("" and 0 outside it).
+	// the blast radius ("" and 0 outside it; state "at_risk" with
+	// impairment 0 for a node exposed through an unknown share).
 	Failed     bool    `json:"failed,omitempty"`
 	State      string  `json:"state,omitempty"`
 	Impairment float64 `json:"impairment,omitempty"`
@@ -49,6 +50,9 @@ type Edge struct {
 	From   string  `json:"from"`
 	To     string  `json:"to"`
 	Impact float64 `json:"impact"`
+	// ImpactUnknown marks an edge of unknown share (`impact: unknown`;
+	// Impact is 0).
+	ImpactUnknown bool `json:"impact_unknown,omitempty"`
 	// Group labels a failover-group edge ("any 1 of 2"), "" otherwise.
 	Group string `json:"group,omitempty"`
 	// PartOf marks the edge from a nested node to its parent.
@@ -91,11 +95,16 @@ func Build(g *graph.Graph, opts Options) *View {
 		failed[f] = true
 	}
 	onPath := map[[2]int32]bool{}
+	var risk *blast.AtRisk
 	if opts.Blast != nil {
 		for _, u := range opts.Blast.Order {
 			if v := opts.Blast.Via[u]; v >= 0 {
 				onPath[[2]int32{u, v}] = true
 			}
+		}
+		risk = blast.FindAtRisk(g, opts.Blast)
+		for _, u := range risk.Order {
+			onPath[[2]int32{u, risk.Via[u]}] = true
 		}
 	}
 	v := &View{Name: opts.Name, Nodes: []Node{}, Edges: []Edge{}, Omitted: g.Len() - len(ids)}
@@ -109,6 +118,9 @@ func Build(g *graph.Graph, opts Options) *View {
 				n.State, n.Impairment = blast.StateDown, 1
 			}
 		}
+		if risk != nil && risk.Risk[i] {
+			n.State = blast.StateAtRisk
+		}
 		v.Nodes = append(v.Nodes, n)
 		for _, r := range g.Requirements(i) {
 			members := g.Members(r)
@@ -121,7 +133,7 @@ func Build(g *graph.Graph, opts Options) *View {
 					continue
 				}
 				v.Edges = append(v.Edges, Edge{
-					From: m.ID, To: g.ModelNode(t).ID, Impact: r.Impact,
+					From: m.ID, To: g.ModelNode(t).ID, Impact: r.Impact, ImpactUnknown: r.Unknown,
 					Group: group, PartOf: r.PartOf, OnPath: onPath[[2]int32{i, t}],
 				})
 			}
