@@ -17,6 +17,7 @@ import (
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/safeio"
 	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
 )
@@ -173,9 +174,9 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 			StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: text})
 	}
 	for _, path := range opts.Incidents {
-		data, err := os.ReadFile(path)
+		data, err := safeio.ReadFileLimit(path, safeio.DefaultLimit)
 		if err != nil {
-			return &InputError{Err: err}
+			return &InputError{Err: fmt.Errorf("--incidents: %w", err)}
 		}
 		doc, err := feed.Parse(data, feed.FormatAuto, path)
 		if err != nil {
