@@ -128,7 +128,7 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return err
 	}
 	if opts.History {
-		st, err := openStore(opts.DB)
+		st, err := openStoreRead(opts.DB)
 		if err != nil {
 			return err
 		}

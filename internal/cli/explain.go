@@ -230,7 +230,7 @@ func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result
 	} else if _, err := os.Stat(path); err != nil {
 		return &InputError{Err: fmt.Errorf("--db %s: %w", path, err)}
 	}
-	st, err := store.Open(path)
+	st, err := openStoreRead(path)
 	if err != nil {
 		return err
 	}

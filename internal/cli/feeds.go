@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -57,20 +58,56 @@ func (f *fetchFlags) fetcher(ios *iostreams.IOStreams) *fetch.Fetcher {
 	return fe
 }
 
-// dbFlag registers --db.
+// dbFlag registers --db. An empty value is refused: `--db ""` (an unset
+// shell variable, often) must not silently mean the default store.
 func dbFlag(cmd *cobra.Command, target *string) {
-	cmd.Flags().StringVar(target, "db", "", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db)")
+	cmd.Flags().Var((*dbPath)(target), "db", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db)")
 }
 
+// dbPath is the value of --db.
+type dbPath string
+
+func (p *dbPath) String() string { return string(*p) }
+func (p *dbPath) Type() string   { return "string" }
+func (p *dbPath) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty path: name a store file, or leave --db out for the default store")
+	}
+	*p = dbPath(v)
+	return nil
+}
+
+// storePath returns path, or the default store's path when it is empty.
+func storePath(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	return store.DefaultPath()
+}
+
+// openStore opens the store named by --db (or the default one) for
+// writing, creating it when missing: only ingest does this.
 func openStore(path string) (*store.Store, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
+	path, err := storePath(path)
+	if err != nil {
+		return nil, err
 	}
 	return store.Open(path)
+}
+
+// openStoreRead opens the store named by --db (or the default one) for
+// reading only. A store that does not exist is an input error that says
+// so; nothing is created.
+func openStoreRead(path string) (*store.Store, error) {
+	path, err := storePath(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenReadOnly(path)
+	if errors.Is(err, store.ErrNoStore) {
+		return nil, &InputError{Err: err}
+	}
+	return st, err
 }
 
 // --- ingest ---

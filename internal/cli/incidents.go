@@ -98,7 +98,7 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(opts.DB)
+	st, err := openStoreRead(opts.DB)
 	if err != nil {
 		return err
 	}

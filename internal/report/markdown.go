@@ -214,6 +214,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		p("\nShared failure domains marked: %s.\n", codes(pic.Domain))
 	}
 
+	if r.Timeline == nil && r.TimelineNote != "" {
+		p("\n## Incident timeline\n\nNo timeline: %s.\n", md(r.TimelineNote))
+	}
 	if tl := r.Timeline; tl != nil {
 		p("\n## Incident timeline\n\n%s from the status history, %s to %s.\n", plural(tl.Count, "incident", "incidents"), tl.From.Format(time.DateOnly), tl.To.Format(time.DateOnly))
 		if tl.Count > 0 {
