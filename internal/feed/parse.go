@@ -322,6 +322,7 @@ func (d *Document) normalize() {
 	}
 	clear(d.Incidents[len(out):])
 	d.Incidents = out
+	d.validate()
 	if d.Incidents == nil {
 		d.Incidents = []Incident{}
 	}
@@ -401,7 +402,7 @@ func mergeIncidents(a, b Incident) Incident {
 		}
 	}
 	sort.SliceStable(a.Updates, func(i, j int) bool { return a.Updates[i].At.Before(a.Updates[j].At) })
-	if b.StartedAt.Before(a.StartedAt) && !b.StartedAt.IsZero() {
+	if !b.StartedAt.IsZero() && (a.StartedAt.IsZero() || b.StartedAt.Before(a.StartedAt)) {
 		a.StartedAt = b.StartedAt
 	}
 	return a
