@@ -253,3 +253,34 @@ func TestRealFeedsNeverYearOne(t *testing.T) {
 	}
 	t.Logf("%d incidents checked", n)
 }
+
+// TestParseErrorQuotesLittle: a parse error quotes at most a short,
+// escaped excerpt of what the feed said (issue 16 item 9).
+func TestParseErrorQuotesLittle(t *testing.T) {
+	long := "\x1b]0;pwned\x07\x1b[2J" + strings.Repeat("secret ", 200)
+	tests := []struct {
+		name string
+		data string
+		f    Format
+	}{
+		{"upptime yaml", "url: x\nstatus: [" + long, FormatUpptime},
+		{"rss not xml", long, FormatRSS},
+		{"json", `{"page": {"name": "` + long + `"`, FormatStatuspage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.data), tt.f, "x")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if strings.ContainsAny(msg, "\x1b\x07") || len(msg) > 400 {
+				t.Errorf("error quotes too much or raw controls (%d bytes): %q", len(msg), msg)
+			}
+		})
+	}
+	e := &ParseError{Format: FormatRSS, Name: "n", Offset: -1, Err: fmt.Errorf("bad %s", long)}
+	if msg := e.Error(); strings.ContainsAny(msg, "\x1b\x07") || len(msg) > 400 || !strings.Contains(msg, `\x1b]0;pwned`) {
+		t.Errorf("ParseError.Error() = %q", msg)
+	}
+}
