@@ -108,7 +108,18 @@ func (d *Document) validate() {
 				field = "start"
 			}
 			if len(fields) > 0 {
-				field, value, problem = fields[0], values[0], "not a valid time"
+				// Name the format's main start field when it is among the bad.
+				k := 0
+			pick:
+				for _, name := range strings.Split(field, "/") {
+					for j, f := range fields {
+						if f == name || f == strings.ReplaceAll(strings.ToLower(name), "pubdate", "pub_date") {
+							k = j
+							break pick
+						}
+					}
+				}
+				field, value, problem = fields[k], values[k], "not a valid time"
 			} else if in.Extra["bad_time"] == true {
 				problem = "outside years 1-9999"
 			}

@@ -54,7 +54,7 @@ func TestBadTimestampsSkipped(t *testing.T) {
 		{"year 0000", spOne("0000-01-01T00:00:00Z", "", ""), FormatStatuspage,
 			`incident "inc1" ("API errors"): started_at "0000-01-01T00:00:00Z": not a valid time; incident skipped`},
 		{"both start fields bad", spOne("2019-02-30T10:00:00Z", "yesterday", ""), FormatStatuspage,
-			`incident "inc1" ("API errors"): created_at "yesterday": not a valid time; incident skipped`},
+			`incident "inc1" ("API errors"): started_at "2019-02-30T10:00:00Z": not a valid time; incident skipped`},
 		{"no start at all", spOne("", "", "2024-01-01T00:00:00Z"), FormatStatuspage,
 			`incident "inc1" ("API errors"): started_at/created_at: missing; incident skipped`},
 		{"resolved before start", spOne("2024-03-02T10:00:00Z", "", "2024-03-01T10:00:00Z"), FormatStatuspage,
