@@ -120,10 +120,10 @@ const (
 
 // statIncident is the part of an incident Stats needs.
 type statIncident struct {
-	impact     feed.Impact
-	start      time.Time
-	resolved   *time.Time
-	lastSeen   time.Time
+	impact   feed.Impact
+	start    time.Time
+	resolved *time.Time
+	lastSeen time.Time
 	// liveUntil, when set, ends an unresolved plain RSS/Atom item (see
 	// feed.Incident.LiveUntil).
 	liveUntil  *time.Time
