@@ -17,6 +17,7 @@ import (
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 type incidentsOptions struct {
@@ -214,14 +215,14 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 			if r.ResolvedAt != nil {
 				resolved = r.ResolvedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.StartedAt.Format(time.RFC3339), resolved, r.Impact, r.Node, r.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.StartedAt.Format(time.RFC3339), resolved, textsafe.Line(string(r.Impact)), r.Node, textsafe.Line(r.Title))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
 	if len(un) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: stored components no node stands for: %s\n", summarizeIDs(un, 8))
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: stored components no node stands for: %s\n", textsafe.Line(summarizeIDs(un, 8)))
 	}
 	return nil
 }

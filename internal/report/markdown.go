@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 // WriteJSON writes r as indented JSON: the canonical, versioned form.
@@ -246,7 +247,9 @@ var mdEscaper = strings.NewReplacer(
 )
 
 // md escapes free text from a model or a feed for Markdown.
-func md(s string) string { return mdEscaper.Replace(s) }
+// md escapes s for Markdown; terminal controls in it (feed text) are
+// escaped too, for whoever reads the file in a terminal.
+func md(s string) string { return mdEscaper.Replace(textsafe.Line(s)) }
 
 // code makes a code span of a model id (ids hold no backquote or bar;
 // anything else is escaped as text instead).
