@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/depgraph/depgraph/internal/feed"
 )
 
 // TestOpenTakesPathLiterally: a name with '%', '?', '#' or spaces opens
@@ -180,4 +182,39 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// TestIncidentsLeaveOutBadTimes: records with a zero start or an end
+// before the start (written before feed.Parse refused them) are never
+// listed (issue 16 item 2).
+func TestIncidentsLeaveOutBadTimes(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	doc := sampleDoc()
+	doc.Incidents = append(doc.Incidents,
+		feed.Incident{ID: "zero", Title: "year 1", Impact: feed.ImpactCritical},
+		feed.Incident{ID: "backwards", Title: "ends first", Impact: feed.ImpactMajor, StartedAt: ts("2025-02-01T10:00:00Z"), ResolvedAt: tp("2025-02-01T09:00:00Z"), UpdatedAt: ts("2025-02-01T10:00:00Z")},
+	)
+	if _, err := s.Record(ctx, "f", doc, FetchRecord{URL: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	incs, err := s.Incidents(ctx, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range incs {
+		if in.ID == "zero" || in.ID == "backwards" {
+			t.Errorf("listed %s (%s)", in.ID, in.Title)
+		}
+	}
+	if len(incs) != 2 {
+		t.Errorf("got %d incidents, want the 2 good ones", len(incs))
+	}
+	st, err := s.Stats(ctx, StatsQuery{Feeds: []string{"f"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st[0].Incidents != 2 || st[0].ObservedFrom.Year() < 2000 {
+		t.Errorf("stats count bad records: %+v", st[0])
+	}
 }

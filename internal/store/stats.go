@@ -298,7 +298,7 @@ func (s *Store) observed(ctx context.Context, key string) (observation, error) {
 	}
 	var minStart, maxUpdated, maxResolved sql.NullString
 	if err := s.db.QueryRowContext(ctx, `SELECT min(started_at), max(updated_at), max(resolved_at) FROM incidents
-		WHERE feed = ?`, key).Scan(&minStart, &maxUpdated, &maxResolved); err != nil {
+		WHERE feed = ? AND started_at > ? AND (resolved_at IS NULL OR resolved_at >= started_at)`, key, fmtTime(time.Time{})).Scan(&minStart, &maxUpdated, &maxResolved); err != nil {
 		return o, fmt.Errorf("store: stats: %w", err)
 	}
 	for _, v := range []struct {
