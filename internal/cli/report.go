@@ -176,7 +176,11 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	}
 	if note != "" {
 		ro.TimelineNote = note
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: warning: the report has no incident timeline: %s\n", note)
+		where := ""
+		if p, err := storePath(opts.DB); err == nil {
+			where = " (store: " + p + ")"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: warning: the report has no incident timeline: %s%s\n", note, where)
 	}
 	if st != nil {
 		defer st.Close()
@@ -220,7 +224,8 @@ func openHistory(db string) (*store.Store, string, error) {
 	case errors.Is(err, store.ErrNoStore) && db != "":
 		return nil, "", &InputError{Err: fmt.Errorf("--db: %w", err)}
 	case errors.Is(err, store.ErrNoStore):
-		return nil, fmt.Sprintf("no incident store at %s (run `depgraph ingest` to collect history)", path), nil
+		// The report is shared: it names no local path; stderr does.
+		return nil, "no incident store (run `depgraph ingest` to collect history)", nil
 	}
 	return nil, fmt.Sprintf("the incident store could not be read (%v)", err), nil
 }
