@@ -277,5 +277,8 @@ func overlaps(in *feed.Incident, from, to time.Time) bool {
 	if in.StartedAt.After(to) {
 		return false
 	}
+	if until, ok := in.LiveUntil(); ok && in.ResolvedAt == nil && until.Before(from) {
+		return false // a plain RSS/Atom item, no longer live by then
+	}
 	return in.ResolvedAt == nil || !in.ResolvedAt.Before(from)
 }

@@ -146,6 +146,8 @@ func feedText(w io.Writer, doc *feed.Document) error {
 		resolved := "open"
 		if in.ResolvedAt != nil {
 			resolved = in.ResolvedAt.Format(time.RFC3339)
+		} else if until, ok := in.LiveUntil(); ok {
+			resolved = "no end, live to " + until.Format(time.DateOnly)
 		}
 		comps := textsafe.Line(strings.Join(append(append([]string{}, in.Components...), in.Locations...), ", "))
 		if r := []rune(comps); len(r) > 60 {

@@ -214,6 +214,8 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 			resolved := "open"
 			if r.ResolvedAt != nil {
 				resolved = r.ResolvedAt.Format(time.RFC3339)
+			} else if until, ok := r.LiveUntil(); ok {
+				resolved = "no end, live to " + until.Format(time.DateOnly)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.StartedAt.Format(time.RFC3339), resolved, textsafe.Line(string(r.Impact)), r.Node, textsafe.Line(r.Title))
 		}
