@@ -128,7 +128,7 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return err
 	}
 	if opts.History {
-		st, err := openStore(opts.DB)
+		st, err := openStoreRead(opts.DB)
 		if err != nil {
 			return err
 		}
@@ -137,16 +137,24 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		if err != nil {
 			return err
 		}
-		used := 0
+		used, nodata := 0, 0
 		for id, s := range stats {
 			i, _ := g.Lookup(id)
 			if n := g.ModelNode(i); n.Unavailability == nil {
-				u := s.Unavailability
+				if s.Unavailability == nil {
+					nodata++ // no data is no data: never a probability of 0
+					continue
+				}
+				u := *s.Unavailability
 				n.Unavailability = &u
 				used++
 			}
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: unavailability from the incident history for %d nodes\n", used)
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: unavailability from the incident history for %d nodes", used)
+		if nodata > 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "; %d nodes have no usable history (never read, or no data in the window) and keep no estimate", nodata)
+		}
+		fmt.Fprintln(opts.IO.ErrOut)
 	}
 	var targets []int32
 	if len(opts.Targets) > 0 {

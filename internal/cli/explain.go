@@ -17,6 +17,7 @@ import (
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/safeio"
 	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
 )
@@ -173,9 +174,9 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 			StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: text})
 	}
 	for _, path := range opts.Incidents {
-		data, err := os.ReadFile(path)
+		data, err := safeio.ReadFileLimit(path, safeio.DefaultLimit)
 		if err != nil {
-			return &InputError{Err: err}
+			return &InputError{Err: fmt.Errorf("--incidents: %w", err)}
 		}
 		doc, err := feed.Parse(data, feed.FormatAuto, path)
 		if err != nil {
@@ -229,7 +230,7 @@ func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result
 	} else if _, err := os.Stat(path); err != nil {
 		return &InputError{Err: fmt.Errorf("--db %s: %w", path, err)}
 	}
-	st, err := store.Open(path)
+	st, err := openStoreRead(path)
 	if err != nil {
 		return err
 	}
@@ -275,6 +276,9 @@ func overlaps(in *feed.Incident, from, to time.Time) bool {
 	}
 	if in.StartedAt.After(to) {
 		return false
+	}
+	if until, ok := in.LiveUntil(); ok && in.ResolvedAt == nil && until.Before(from) {
+		return false // a plain RSS/Atom item, no longer live by then
 	}
 	return in.ResolvedAt == nil || !in.ResolvedAt.Before(from)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/safeio"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 type feedParseOptions struct {
@@ -76,20 +77,22 @@ of such documents when several files are given.`,
 func runFeedParse(opts *feedParseOptions) error {
 	var docs []*feed.Document
 	for _, name := range opts.Files {
-		var r io.Reader = opts.IO.In
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return &InputError{Err: err}
-			}
-			defer f.Close()
-			r = f
+		var data []byte
+		var err error
+		if name == "-" {
+			data, err = safeio.ReadAllLimit(opts.IO.In, "standard input", feed.MaxSize)
+		} else {
+			data, err = safeio.ReadFileLimit(name, feed.MaxSize)
 		}
-		doc, err := feed.ParseReader(r, opts.Format, name)
+		if err != nil {
+			return &InputError{Err: err}
+		}
+		doc, err := feed.Parse(data, opts.Format, name)
 		if err != nil {
 			return &InputError{Err: err}
 		}
 		docs = append(docs, doc)
+		printFeedWarnings(opts.IO.ErrOut, name, doc)
 	}
 	if opts.JSON {
 		if len(docs) == 1 {
@@ -108,15 +111,33 @@ func runFeedParse(opts *feedParseOptions) error {
 	return nil
 }
 
+// printFeedWarnings writes one warning line per thing the parser left out
+// of the feed named name (see feed.Warning), feed text escaped.
+func printFeedWarnings(w io.Writer, name string, doc *feed.Document) {
+	const most = 20
+	for i, fw := range doc.Warnings {
+		if i == most {
+			fmt.Fprintf(w, "depgraph: warning: feed %s: ... and %d more left out or changed\n", textsafe.Line(name), len(doc.Warnings)-most)
+			break
+		}
+		fmt.Fprintf(w, "depgraph: warning: feed %s: %s\n", textsafe.Line(name), textsafe.Line(fw.String()))
+	}
+}
+
 // feedText prints a document for people: a header, the incidents, then the
-// components that are not operational.
+// components that are not operational. Feed text is escaped (package
+// textsafe) and kept to one line per cell.
 func feedText(w io.Writer, doc *feed.Document) error {
 	src := doc.Source
-	fmt.Fprintf(w, "%s (%s)", src.Name, src.Format)
+	fmt.Fprintf(w, "%s (%s)", textsafe.Line(src.Name), src.Format)
 	if src.Page != "" {
-		fmt.Fprintf(w, ": %s", src.Page)
+		fmt.Fprintf(w, ": %s", textsafe.Line(src.Page))
 	}
-	fmt.Fprintf(w, ", %d incidents, %d components\n", len(doc.Incidents), len(doc.Components))
+	fmt.Fprintf(w, ", %d incidents, %d components", len(doc.Incidents), len(doc.Components))
+	if n := len(doc.Warnings); n > 0 {
+		fmt.Fprintf(w, ", %d left out or changed (see the warnings)", n)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(doc.Incidents) > 0 {
 		fmt.Fprintln(tw, "\nSTARTED\tRESOLVED\tIMPACT\tSTATUS\tTITLE\tCOMPONENTS")
@@ -125,12 +146,14 @@ func feedText(w io.Writer, doc *feed.Document) error {
 		resolved := "open"
 		if in.ResolvedAt != nil {
 			resolved = in.ResolvedAt.Format(time.RFC3339)
+		} else if until, ok := in.LiveUntil(); ok {
+			resolved = "no end, live to " + until.Format(time.DateOnly)
 		}
-		comps := strings.Join(append(append([]string{}, in.Components...), in.Locations...), ", ")
-		if len(comps) > 60 {
-			comps = comps[:57] + "..."
+		comps := textsafe.Line(strings.Join(append(append([]string{}, in.Components...), in.Locations...), ", "))
+		if r := []rune(comps); len(r) > 60 {
+			comps = string(r[:57]) + "..."
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.StartedAt.Format(time.RFC3339), resolved, in.Impact, in.Status, in.Title, comps)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.StartedAt.Format(time.RFC3339), resolved, textsafe.Line(string(in.Impact)), textsafe.Line(in.Status), textsafe.Line(in.Title), comps)
 	}
 	var troubled []feed.Component
 	for _, c := range doc.Components {
@@ -141,7 +164,7 @@ func feedText(w io.Writer, doc *feed.Document) error {
 	if len(troubled) > 0 {
 		fmt.Fprintln(tw, "\nCOMPONENT\tGROUP\tSTATUS")
 		for _, c := range troubled {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, orDash(c.Group), c.Status)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", textsafe.Line(c.Name), textsafe.Line(orDash(c.Group)), c.Status)
 		}
 	}
 	return tw.Flush()

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -20,14 +22,16 @@ import (
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 // fetchFlags are the flags of commands that fetch feeds.
 type fetchFlags struct {
-	Offline     string
-	Timeout     time.Duration
-	Concurrency int
-	Retries     int
+	Offline       string
+	Timeout       time.Duration
+	Concurrency   int
+	Retries       int
+	AllowRedirect []string
 }
 
 func (f *fetchFlags) register(cmd *cobra.Command) {
@@ -35,42 +39,97 @@ func (f *fetchFlags) register(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&f.Timeout, "timeout", 30*time.Second, "time limit per feed request")
 	cmd.Flags().IntVar(&f.Concurrency, "concurrency", 16, "feeds fetched at once")
 	cmd.Flags().IntVar(&f.Retries, "retries", 2, "retries on server errors and timeouts (never on 4xx)")
+	cmd.Flags().StringArrayVar(&f.AllowRedirect, "allow-redirect", nil, "let feeds redirect to this `host` (or host:port) besides their own (repeatable)")
 }
 
-func (f *fetchFlags) fetcher(ios *iostreams.IOStreams) *fetch.Fetcher {
+// fetcher builds the fetcher for feeds. On a terminal it shows progress
+// in feeds, the unit the summary counts in (a Statuspage feed is two
+// requests).
+func (f *fetchFlags) fetcher(ios *iostreams.IOStreams, feeds []collect.Feed) *fetch.Fetcher {
 	fe := &fetch.Fetcher{
-		Client:      &http.Client{},
-		Concurrency: f.Concurrency,
-		Timeout:     f.Timeout,
-		Retries:     f.Retries,
-		UserAgent:   fetch.UserAgent(Version),
-		Offline:     f.Offline,
+		Client:             &http.Client{},
+		Concurrency:        f.Concurrency,
+		Timeout:            f.Timeout,
+		Retries:            f.Retries,
+		UserAgent:          fetch.UserAgent(Version),
+		Offline:            f.Offline,
+		AllowRedirectHosts: f.AllowRedirect,
 	}
 	if ios.IsStderrTTY() {
-		fe.Progress = func(p fetch.Progress) {
-			fmt.Fprintf(ios.ErrOut, "\rdepgraph: fetched %d/%d feeds", p.Done, p.Total)
-			if p.Done == p.Total {
-				fmt.Fprintln(ios.ErrOut)
-			}
-		}
+		fe.Progress = feedProgress(ios.ErrOut, feeds)
 	}
 	return fe
 }
 
-// dbFlag registers --db.
-func dbFlag(cmd *cobra.Command, target *string) {
-	cmd.Flags().StringVar(target, "db", "", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db)")
+// feedProgress returns a fetch progress callback that counts finished
+// feeds (all of a feed's requests done) out of len(feeds).
+func feedProgress(w io.Writer, feeds []collect.Feed) func(fetch.Progress) {
+	left := map[string]int{}
+	for _, f := range feeds {
+		left[f.Key] += len(f.Requests)
+	}
+	done := 0
+	return func(p fetch.Progress) {
+		if left[p.Result.Key]--; left[p.Result.Key] == 0 {
+			done++
+		}
+		fmt.Fprintf(w, "\rdepgraph: fetched %d/%d feeds", done, len(feeds))
+		if p.Done == p.Total {
+			fmt.Fprintln(w)
+		}
+	}
 }
 
+// dbFlag registers --db. An empty value is refused: `--db ""` (an unset
+// shell variable, often) must not silently mean the default store.
+func dbFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().Var((*dbPath)(target), "db", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db)")
+}
+
+// dbPath is the value of --db.
+type dbPath string
+
+func (p *dbPath) String() string { return string(*p) }
+func (p *dbPath) Type() string   { return "string" }
+func (p *dbPath) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty path: name a store file, or leave --db out for the default store")
+	}
+	*p = dbPath(v)
+	return nil
+}
+
+// storePath returns path, or the default store's path when it is empty.
+func storePath(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	return store.DefaultPath()
+}
+
+// openStore opens the store named by --db (or the default one) for
+// writing, creating it when missing: only ingest does this.
 func openStore(path string) (*store.Store, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
+	path, err := storePath(path)
+	if err != nil {
+		return nil, err
 	}
 	return store.Open(path)
+}
+
+// openStoreRead opens the store named by --db (or the default one) for
+// reading only. A store that does not exist is an input error that says
+// so; nothing is created.
+func openStoreRead(path string) (*store.Store, error) {
+	path, err := storePath(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenReadOnly(path)
+	if errors.Is(err, store.ErrNoStore) {
+		return nil, &InputError{Err: err}
+	}
+	return st, err
 }
 
 // --- ingest ---
@@ -123,6 +182,8 @@ type feedSummary struct {
 	Updated     int      `json:"updated"`
 	NotModified int      `json:"not_modified"`
 	Errors      []string `json:"errors"`
+	// Warnings are what the parser left out (bad or missing times).
+	Warnings []string `json:"warnings"`
 }
 
 func runIngest(ctx context.Context, opts *ingestOptions) error {
@@ -140,16 +201,22 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 		return err
 	}
 	defer st.Close()
-	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO), st, feeds)
+	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO, feeds), st, feeds)
 	if err != nil {
 		return err
 	}
 	var sums []feedSummary
 	failed := 0
 	for _, r := range results {
-		s := feedSummary{Feed: r.Feed.Key, Nodes: r.Feed.Nodes, OK: !r.Failed(), New: r.New, Updated: r.Updated, NotModified: r.NotModified, Errors: r.Errors}
+		s := feedSummary{Feed: r.Feed.Key, Nodes: r.Feed.Nodes, OK: !r.Failed(), New: r.New, Updated: r.Updated, NotModified: r.NotModified, Errors: r.Errors, Warnings: []string{}}
 		if s.Errors == nil {
 			s.Errors = []string{}
+		}
+		for _, doc := range r.Documents {
+			for _, w := range doc.Warnings {
+				s.Warnings = append(s.Warnings, w.String())
+			}
+			printFeedWarnings(opts.IO.ErrOut, r.Feed.Key, doc)
 		}
 		if r.Failed() {
 			failed++
@@ -170,14 +237,14 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 			} else if s.NotModified > 0 && s.New+s.Updated == 0 {
 				result = "not modified"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", s.Feed, result, s.New, s.Updated, summarizeIDs(s.Nodes, 3))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", textsafe.Line(s.Feed), result, s.New, s.Updated, summarizeIDs(s.Nodes, 3))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		for _, s := range sums {
 			for _, e := range s.Errors {
-				fmt.Fprintf(opts.IO.ErrOut, "depgraph: error: feed %s: %s\n", s.Feed, e)
+				fmt.Fprintf(opts.IO.ErrOut, "depgraph: error: feed %s: %s\n", textsafe.Line(s.Feed), textsafe.Line(e))
 			}
 		}
 	}
@@ -215,6 +282,8 @@ type statusOptions struct {
 	Fetch       fetchFlags
 	JSON        bool
 	Maintenance float64
+	// Now is the clock liveness is judged by; nil means time.Now.
+	Now func() time.Time
 }
 
 func newStatusCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -229,9 +298,16 @@ the live blast radius.
 A node's own impairment comes from the components its status block names
 (operational 0, degraded performance 0.25, partial outage 0.5, major outage
 1, maintenance --maintenance) and from its open incidents (minor 0.25, major
-0.5, critical 1), whichever is worse. Feed components that map to no node are
-listed so the mapping can be completed. A feed that cannot be read is
-reported as unknown, never as healthy.`,
+0.5, critical 1), whichever is worse. An incident is open while the feed
+has not resolved it; items of plain RSS and Atom feeds, which never say when
+trouble ends, count only within a few days of their last mention (see
+docs/feeds.md). Feed components that map to no node are listed so the
+mapping can be completed.
+
+A feed that cannot be read (an error, a 304 answer to a request without
+validators, an empty Azure channel) is unknown, never healthy: status says
+how many feeds could not be read, which, and whose state is therefore
+unknown. Exit code 1 when no feed at all could be read.`,
 		Example: `  $ depgraph status -m acme.yaml
   $ depgraph status --offline saved-feeds/ --json`,
 		Args: noArgs,
@@ -249,13 +325,25 @@ reported as unknown, never as healthy.`,
 // statusReport is status's JSON output.
 type statusReport struct {
 	SchemaVersion int `json:"schema_version"`
+	// At is the time liveness was judged at.
+	At time.Time `json:"at"`
+	// FeedsTotal counts the feeds the model names for the nodes in use;
+	// FeedsRead those that could be read.
+	FeedsTotal int `json:"feeds_total"`
+	FeedsRead  int `json:"feeds_read"`
 	// Reporting lists the nodes whose feeds report trouble, with their
 	// own impairment and the open incidents that concern them.
 	Reporting []reportingNode `json:"reporting"`
 	// Blast is the propagation of those impairments.
 	Blast *blast.Result `json:"blast"`
-	// Unknown lists the feeds that could not be read.
-	Unknown []string `json:"unknown"`
+	// Unknown lists the feeds that could not be read, and UnknownNodes
+	// the nodes that read them: their state is unknown, not healthy.
+	Unknown      []string `json:"unknown"`
+	UnknownNodes []string `json:"unknown_nodes"`
+	// Errors lists, per feed, why requests failed.
+	Errors map[string][]string `json:"errors"`
+	// Warnings lists, per feed, what the parser left out.
+	Warnings map[string][]string `json:"warnings"`
 	// Unmapped lists, per feed, components no node stands for.
 	Unmapped map[string][]string `json:"unmapped"`
 }
@@ -266,6 +354,16 @@ type reportingNode struct {
 	Incidents  []string `json:"incidents"`
 }
 
+// errNoFeedRead is status's error when no feed could be read.
+type errNoFeedRead struct{ total int }
+
+func (e *errNoFeedRead) Error() string {
+	if e.total == 0 {
+		return "the model names no status feed for the nodes your services use: nothing is known about their state (add status blocks, see docs/model.md)"
+	}
+	return fmt.Sprintf("none of the %d status feeds could be read: the state of every node is unknown", e.total)
+}
+
 func runStatus(ctx context.Context, opts *statusOptions) error {
 	if opts.Maintenance < 0 || opts.Maintenance > 1 {
 		return flagErrorf("--maintenance %g is outside [0, 1]", opts.Maintenance)
@@ -274,28 +372,37 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now().UTC()
+	if opts.Now != nil {
+		now = opts.Now().UTC()
+	}
 	feeds := collect.Plan(res.Model, usedBy(g))
-	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO), nil, feeds)
+	results, err := collect.Run(ctx, opts.Fetch.fetcher(opts.IO, feeds), nil, feeds)
 	if err != nil {
 		return err
 	}
-	rep := statusReport{SchemaVersion: 1, Reporting: []reportingNode{}, Unknown: []string{}, Unmapped: map[string][]string{}}
+	rep := statusReport{SchemaVersion: 1, At: now, FeedsTotal: len(feeds), Reporting: []reportingNode{}, Unknown: []string{}, UnknownNodes: []string{},
+		Errors: map[string][]string{}, Warnings: map[string][]string{}, Unmapped: map[string][]string{}}
 	own := map[string]float64{}
 	incidents := map[string][]string{}
 	for _, r := range results {
-		if r.Failed() && len(r.Documents) == 0 {
-			rep.Unknown = append(rep.Unknown, r.Feed.Key)
+		if len(r.Errors) > 0 {
+			rep.Errors[r.Feed.Key] = r.Errors
 		}
+		read := false
 		for _, doc := range r.Documents {
-			if doc.Source.Indicator == feed.IndicatorUnknown {
-				rep.Unknown = append(rep.Unknown, r.Feed.Key)
+			if doc.Source.Indicator != feed.IndicatorUnknown {
+				read = true
+			}
+			for _, w := range doc.Warnings {
+				rep.Warnings[r.Feed.Key] = append(rep.Warnings[r.Feed.Key], w.String())
 			}
 			mapped := statusmap.Map(res.Model, doc, r.Feed.URL, opts.Maintenance)
 			for id, x := range mapped.Impairment {
 				own[id] = max(own[id], x)
 			}
 			for _, m := range mapped.Matches {
-				if m.Incident.ResolvedAt != nil {
+				if !m.Incident.LiveAt(now) {
 					continue
 				}
 				own[m.NodeID] = max(own[m.NodeID], incidentImpairment(m.Incident.Impact, opts.Maintenance))
@@ -305,7 +412,15 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 				rep.Unmapped[r.Feed.Key] = mapped.Unmapped
 			}
 		}
+		if read {
+			rep.FeedsRead++
+		} else {
+			rep.Unknown = append(rep.Unknown, r.Feed.Key)
+			rep.UnknownNodes = append(rep.UnknownNodes, r.Feed.Nodes...)
+		}
 	}
+	slices.Sort(rep.UnknownNodes)
+	rep.UnknownNodes = slices.Compact(rep.UnknownNodes)
 	var seeds []blast.Seed
 	for id, x := range own {
 		if x <= blast.Epsilon {
@@ -324,17 +439,31 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		ids[i] = s.Node
 	}
 	rep.Blast = blast.Describe(g, ids, blast.PropagateSeeds(g, seeds))
+	var blind error
+	if rep.FeedsRead == 0 {
+		blind = &errNoFeedRead{total: rep.FeedsTotal}
+	}
 	if opts.JSON {
-		return render.JSON(opts.IO.Out, rep)
+		if err := render.JSON(opts.IO.Out, rep); err != nil {
+			return err
+		}
+		return blind
 	}
 	out := opts.IO.Out
-	if len(rep.Reporting) == 0 {
-		fmt.Fprintf(out, "No feed reports trouble on your model's nodes (%d feeds read).\n", len(feeds)-len(rep.Unknown))
-	} else {
-		fmt.Fprintln(out, "Reporting trouble:")
+	switch {
+	case blind != nil:
+		fmt.Fprintf(out, "No feed could be read (%d of %d): the state of your model's nodes is unknown, not healthy.\n", rep.FeedsRead, rep.FeedsTotal)
+	case len(rep.Reporting) == 0:
+		fmt.Fprintf(out, "No feed reports trouble on your model's nodes (%d of %d feeds read).\n", rep.FeedsRead, rep.FeedsTotal)
+	default:
+		fmt.Fprintf(out, "Reporting trouble (%d of %d feeds read):\n", rep.FeedsRead, rep.FeedsTotal)
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		for _, r := range rep.Reporting {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Node, blastPercent(r.Impairment), strings.Join(r.Incidents, "; "))
+			titles := make([]string, len(r.Incidents))
+			for i, t := range r.Incidents {
+				titles[i] = textsafe.Line(t)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Node, blastPercent(r.Impairment), strings.Join(titles, "; "))
 		}
 		tw.Flush()
 		fmt.Fprintln(out)
@@ -342,18 +471,38 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 			return err
 		}
 	}
-	for _, k := range rep.Unknown {
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: warning: feed %s could not be read: its nodes' state is unknown, not healthy\n", k)
+	if n := len(rep.Unknown); n > 0 && blind == nil {
+		fmt.Fprintf(out, "Unknown: %s could not be read (%s); the state of %s is unknown, not healthy.\n",
+			plural(n, "feed", "feeds"), textsafe.Line(summarizeIDs(rep.Unknown, 5)), summarizeIDs(rep.UnknownNodes, 5))
 	}
-	keys := make([]string, 0, len(rep.Unmapped))
-	for k := range rep.Unmapped {
+	errOut := opts.IO.ErrOut
+	for _, k := range sortedKeys(rep.Errors) {
+		for _, e := range rep.Errors[k] {
+			fmt.Fprintf(errOut, "depgraph: warning: feed %s: %s\n", textsafe.Line(k), textsafe.Line(e))
+		}
+	}
+	for _, k := range sortedKeys(rep.Warnings) {
+		for _, w := range rep.Warnings[k] {
+			fmt.Fprintf(errOut, "depgraph: warning: feed %s: %s\n", textsafe.Line(k), textsafe.Line(w))
+		}
+	}
+	for _, k := range rep.Unknown {
+		fmt.Fprintf(errOut, "depgraph: warning: feed %s could not be read: its nodes' state is unknown, not healthy\n", textsafe.Line(k))
+	}
+	for _, k := range sortedKeys(rep.Unmapped) {
+		fmt.Fprintf(errOut, "depgraph: hint: feed %s: components no node stands for: %s\n", textsafe.Line(k), textsafe.Line(summarizeIDs(rep.Unmapped[k], 8)))
+	}
+	return blind
+}
+
+// sortedKeys returns m's keys, sorted.
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: feed %s: components no node stands for: %s\n", k, summarizeIDs(rep.Unmapped[k], 8))
-	}
-	return nil
+	return keys
 }
 
 // incidentImpairment maps an open incident's impact to an impairment.
@@ -374,3 +523,11 @@ func incidentImpairment(i feed.Impact, maintenance float64) float64 {
 }
 
 func blastPercent(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+
+// plural writes n with the singular or plural word.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 type incidentsOptions struct {
@@ -44,7 +45,13 @@ nested under it (a vendor and its components, a region and its zones).
 and partial outage per year, MTTR, and an unavailability estimate (major
 outage time plus half the partial outage time, over the window; overlapping
 incidents count once, maintenance not at all) with the window it was
-measured over. depgraph domains can use it as probabilities.`,
+measured over. The window is what the store observed of each feed: from its
+first successful fetch (or earliest stored incident) to its last successful
+fetch (or the latest time its records carry), cut by --since and --until;
+time without data is never counted as healthy. Where there is no data (a
+feed never ingested, never read, or no data in the window) unavailability
+is unknown (null in JSON) with the reason. depgraph domains --history uses
+the estimates that have data as probabilities.`,
 		Example: `  $ depgraph incidents --since 2025-06-01 --node gcp
   $ depgraph incidents --stats --json`,
 		Args: noArgs,
@@ -98,7 +105,7 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(opts.DB)
+	st, err := openStoreRead(opts.DB)
 	if err != nil {
 		return err
 	}
@@ -186,10 +193,18 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 	if opts.Stats {
 		fmt.Fprintln(tw, "NODE\tWINDOW\tINCIDENTS/YR\tMAJOR H/YR\tPARTIAL H/YR\tMTTR H\tUNAVAILABILITY")
 		for _, s := range stats {
+			if s.Unavailability == nil {
+				fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\tunknown (%s)\n", s.Node, s.Reason)
+				continue
+			}
 			fmt.Fprintf(tw, "%s\t%s..%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.5f\n", s.Node, s.From.Format(time.DateOnly), s.To.Format(time.DateOnly),
-				s.IncidentsPerYear, s.MajorHoursPerYear, s.MinorHoursPerYear, s.MTTRHours, s.Unavailability)
+				s.IncidentsPerYear, s.MajorHoursPerYear, s.MinorHoursPerYear, s.MTTRHours, *s.Unavailability)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "depgraph: hint: each window is what the store observed of the feed (first to last successful fetch, or the saved records' span); time without data is not counted")
+		return nil
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(opts.IO.Out, "No stored incidents match: run `depgraph ingest` first, or widen --since.")
@@ -199,38 +214,30 @@ func runIncidents(ctx context.Context, opts *incidentsOptions) error {
 			resolved := "open"
 			if r.ResolvedAt != nil {
 				resolved = r.ResolvedAt.Format(time.RFC3339)
+			} else if until, ok := r.LiveUntil(); ok {
+				resolved = "no end, live to " + until.Format(time.DateOnly)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.StartedAt.Format(time.RFC3339), resolved, r.Impact, r.Node, r.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.StartedAt.Format(time.RFC3339), resolved, textsafe.Line(string(r.Impact)), r.Node, textsafe.Line(r.Title))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
 	if len(un) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: stored components no node stands for: %s\n", summarizeIDs(un, 8))
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: stored components no node stands for: %s\n", textsafe.Line(summarizeIDs(un, 8)))
 	}
 	return nil
 }
 
 // historyUnavailability estimates, from the store, the unavailability of
-// every used node that has a status block: the share of the window its
-// incidents covered (see store.Stats). Nodes whose feed was never stored
-// are left out.
+// every used node that has a status block: the share of the observed
+// window its incidents covered (see store.Stats). Nodes without data
+// (feed never stored, never read, empty window) have a nil
+// Unavailability and a Reason.
 func historyUnavailability(ctx context.Context, st *store.Store, res *ingest.Result, g *graph.Graph, from, to time.Time) (map[string]store.Stats, error) {
 	idx := res.Model.Index()
-	known := map[string]bool{}
-	feeds, err := st.Feeds(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range feeds {
-		known[f.Key] = true
-	}
 	out := map[string]store.Stats{}
 	for _, f := range collect.Plan(res.Model, usedBy(g)) {
-		if !known[f.Key] {
-			continue
-		}
 		for _, id := range f.Nodes {
 			n := idx[id]
 			ss, err := st.Stats(ctx, store.StatsQuery{Feeds: []string{f.Key}, From: from, To: to, AnyOf: n.Status.Components})

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/safeio"
 	"github.com/depgraph/depgraph/internal/view"
 )
 
@@ -60,6 +60,13 @@ a graph view (graph --format json) as DOT or SVG.`,
 	return cmd
 }
 
+// maxRenderInput bounds the JSON render reads (256 MiB).
+const maxRenderInput = 256 << 20
+
+// viewSchemaVersion is the graph view version render reads; views written
+// without a schema_version are read as this one.
+const viewSchemaVersion = 1
+
 // savedOutput holds any of the JSON documents render understands.
 type savedOutput struct {
 	SchemaVersion int              `json:"schema_version"`
@@ -73,22 +80,27 @@ type savedOutput struct {
 }
 
 func runRender(_ context.Context, opts *renderOptions) error {
-	var r io.Reader = opts.IO.In
 	name := "standard input"
+	var data []byte
+	var err error
 	if opts.Input != "" && opts.Input != "-" {
-		f, err := os.Open(opts.Input)
-		if err != nil {
-			return &InputError{Err: err}
-		}
-		defer f.Close()
-		r, name = f, opts.Input
+		name = opts.Input
+		data, err = safeio.ReadFileLimit(opts.Input, maxRenderInput)
+	} else {
+		data, err = safeio.ReadAllLimit(opts.IO.In, name, maxRenderInput)
+	}
+	if err != nil {
+		return &InputError{Err: err}
 	}
 	var doc savedOutput
-	dec := json.NewDecoder(io.LimitReader(r, 256<<20))
-	if err := dec.Decode(&doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		return &InputError{Err: fmt.Errorf("%s: not depgraph JSON: %w", name, err)}
 	}
 	switch {
+	case doc.Failed != nil && doc.SchemaVersion != blast.SchemaVersion:
+		return &InputError{Err: fmt.Errorf("%s: blast result of schema_version %d: this depgraph reads version %d (re-run the command that wrote it)", name, doc.SchemaVersion, blast.SchemaVersion)}
+	case doc.Nodes != nil && doc.SchemaVersion != 0 && doc.SchemaVersion != viewSchemaVersion:
+		return &InputError{Err: fmt.Errorf("%s: graph view of schema_version %d: this depgraph reads version %d (re-run the command that wrote it)", name, doc.SchemaVersion, viewSchemaVersion)}
 	case doc.Failed != nil:
 		if opts.Format != render.FormatText {
 			return &InputError{Err: fmt.Errorf("%s is a blast result: it renders as text; for a picture use `depgraph graph --blast`", name)}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -171,9 +170,17 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	}
 	now := opts.Now().UTC()
 	ro := report.Options{Now: now, ModelHash: res.Model.Hash(), StaleDays: opts.StaleDays, MaxOrder: opts.MaxOrder, PictureNodes: opts.PictureNodes}
-	st, err := openHistory(opts.DB)
+	st, note, err := openHistory(opts.DB)
 	if err != nil {
 		return err
+	}
+	if note != "" {
+		ro.TimelineNote = note
+		where := ""
+		if p, err := storePath(opts.DB); err == nil {
+			where = " (store: " + p + ")"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: warning: the report has no incident timeline: %s%s\n", note, where)
 	}
 	if st != nil {
 		defer st.Close()
@@ -201,20 +208,24 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	})
 }
 
-// openHistory opens the incident store named by --db, or the default one
-// when it exists; nil, nil when there is none.
-func openHistory(db string) (*store.Store, error) {
-	if db == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, nil
-		}
-		if _, err := os.Stat(p); err != nil {
-			return nil, nil
-		}
-		db = p
-	} else if _, err := os.Stat(db); err != nil {
-		return nil, &InputError{Err: fmt.Errorf("--db %s: %w", db, err)}
+// openHistory opens the incident store named by --db, or the default one,
+// for reading. An explicit --db that does not exist is an input error.
+// Without a readable store it returns nil and a note saying why: the
+// report then has no timeline and says so.
+func openHistory(db string) (*store.Store, string, error) {
+	path, err := storePath(db)
+	if err != nil {
+		return nil, fmt.Sprintf("no incident store (%v)", err), nil
 	}
-	return openStore(db)
+	st, err := store.OpenReadOnly(path)
+	switch {
+	case err == nil:
+		return st, "", nil
+	case errors.Is(err, store.ErrNoStore) && db != "":
+		return nil, "", &InputError{Err: fmt.Errorf("--db: %w", err)}
+	case errors.Is(err, store.ErrNoStore):
+		// The report is shared: it names no local path; stderr does.
+		return nil, "no incident store (run `depgraph ingest` to collect history)", nil
+	}
+	return nil, fmt.Sprintf("the incident store could not be read (%v)", err), nil
 }

@@ -32,6 +32,10 @@ func parseAzureRSS(data []byte) (*Document, error) {
 	doc.Source.Indicator = string(ImpactMajor)
 	for _, it := range f.Items {
 		in := rssItemIncident(it)
+		delete(in.Extra, plainMarker)
+		if len(in.Extra) == 0 {
+			in.Extra = nil
+		}
 		// The whole item is one statement; the feed has no update history.
 		in.Impact = ImpactMajor
 		in.Status = "active"

@@ -48,6 +48,30 @@
 // text in Extra["bad_<field>"]. Fields of a format that have no place in
 // Document are kept in the Extra maps (each parser's file lists them).
 //
+// # Bad times and warnings
+//
+// Unknown is not a date. An incident without a valid start (a missing
+// field, 2019-02-30, year 0000, an unknown zone such as XYZ, an RSS item
+// without pubDate) is left out of Incidents, and so is one that ends
+// before it starts unless an earlier creation or update time can be its
+// start (Statuspage back-fills); an update without a valid time is
+// dropped. Each gives a Warning in Document.Warnings naming the incident,
+// the field as the feed spells it and the raw value, so that callers can
+// show it; nothing left out is ever counted as trouble or as history. An
+// Azure item, live by definition, takes the channel's own date instead.
+//
+// # When plain RSS and Atom items end
+//
+// Plain RSS and Atom items carry no end. Their end is read from the feed:
+// a title that says so ("Resolved: …", "[Resolved] …", "… (Resolved)"),
+// a latest update (the text's first paragraph) that says "resolved",
+// "completed", "restored", "is operational"…, or a later item on the same
+// subject that is resolved. An item with none of these is live only for a
+// horizon after its last mention: three times the median gap between the
+// feed's item dates, between one and seven days (seven with fewer than two
+// dated items), recorded in Extra["live_until"]; Incident.LiveAt applies
+// it. An old item is never live trouble. resolution.go has the details.
+//
 // # Errors
 //
 // Every error is a *ParseError naming the format and the feed, e.g.

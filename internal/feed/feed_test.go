@@ -278,6 +278,17 @@ func checkInvariants(t testing.TB, doc *Document) {
 		if in.Impact == "" {
 			t.Errorf("incident %q: empty impact", in.ID)
 		}
+		if in.StartedAt.IsZero() {
+			t.Errorf("incident %q: no start (would read as year 1)", in.ID)
+		}
+		if in.ResolvedAt != nil && in.ResolvedAt.Before(in.StartedAt) {
+			t.Errorf("incident %q: resolved before it started", in.ID)
+		}
+		for _, u := range in.Updates {
+			if u.At.IsZero() {
+				t.Errorf("incident %q: update without a time", in.ID)
+			}
+		}
 	}
 }
 

@@ -38,12 +38,16 @@ func seedFuzz(f *testing.F, files []string, small ...string) {
 
 func FuzzStatuspage(f *testing.F) {
 	seedFuzz(f, []string{"statuspage-summary.json", "statuspage-unresolved.json", "statuspage-scheduled-maintenances.json", "truncated-statuspage.json"},
-		`{}`, `{"page":null}`, `{"incident":{"id":"a","incident_updates":[{"status":"resolved"}]}}`, `{"components":[{"id":"a","group_id":"a"}]}`)
+		`{}`, `{"page":null}`, `{"incident":{"id":"a","incident_updates":[{"status":"resolved"}]}}`, `{"components":[{"id":"a","group_id":"a"}]}`,
+		// Bad timestamps (issue 16): never year 1.
+		`{"incident":{"id":"a","started_at":"2019-02-30T10:00:00Z"}}`, `{"incident":{"id":"a","started_at":"0000-01-01T00:00:00Z"}}`,
+		`{"incident":{"id":"a","started_at":"2024-03-02T10:00:00 XYZ"}}`, `{"incident":{"id":"a","resolved_at":"2024-01-01T00:00:00Z"}}`,
+		`{"incident":{"id":"a","started_at":"2024-03-02T10:00:00Z","resolved_at":"2024-03-01T10:00:00Z"}}`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, FormatStatuspage) })
 }
 
 func FuzzGCP(f *testing.F) {
-	seedFuzz(f, []string{"gcp-incidents.json"}, `[]`, `[{"id":"x"}]`, `[{"id":"x","begin":"1","end":"0"}]`)
+	seedFuzz(f, []string{"gcp-incidents.json"}, `[]`, `[{"id":"x"}]`, `[{"id":"x","begin":"1","end":"0"}]`, `[{"id":"x","begin":"0000-06-01T00:00:00Z"}]`, `[{"id":"x","begin":"2019-02-30T00:00:00Z"}]`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, FormatGCP) })
 }
 
@@ -59,18 +63,26 @@ func FuzzAWSRSS(f *testing.F) {
 }
 
 func FuzzAzureRSS(f *testing.F) {
-	seedFuzz(f, []string{"azure-constructed.rss", "azure-empty.rss"}, `<rss><channel><item><title>a - b</title></item></channel></rss>`)
+	seedFuzz(f, []string{"azure-constructed.rss", "azure-empty.rss"}, `<rss><channel><item><title>a - b</title></item></channel></rss>`,
+		`<rss><channel><lastBuildDate>Tue, 05 Mar 2024 10:00:00 GMT</lastBuildDate><item><title>a - b</title></item></channel></rss>`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, FormatAzureRSS) })
 }
 
 func FuzzRSS(f *testing.F) {
 	seedFuzz(f, []string{"rss-statuspage-history.rss", "aws-rss.rss"},
-		`<rss><channel><item><description>&lt;small&gt;Jan 1, 1:00 PM&lt;/small&gt;&lt;strong&gt;x&lt;/strong&gt;</description></item></channel></rss>`)
+		`<rss><channel><item><description>&lt;small&gt;Jan 1, 1:00 PM&lt;/small&gt;&lt;strong&gt;x&lt;/strong&gt;</description></item></channel></rss>`,
+		// Bad timestamps and plain items (issue 16).
+		`<rss><channel><item><title>x</title><pubDate>Sat, 30 Feb 2019 10:00:00 GMT</pubDate></item></channel></rss>`,
+		`<rss><channel><item><title>x</title><pubDate>Tue, 05 Mar 0000 10:00:00 GMT</pubDate></item></channel></rss>`,
+		`<rss><channel><item><title>x</title><pubDate>Tue, 05 Mar 2024 10:00:00 XYZ</pubDate></item></channel></rss>`,
+		`<rss><channel><item><title>x</title></item></channel></rss>`,
+		`<rss><channel><item><title>Resolved: API errors</title><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item><item><title>API errors</title><pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate></item></channel></rss>`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, FormatRSS) })
 }
 
 func FuzzAtom(f *testing.F) {
-	seedFuzz(f, []string{"atom-gcp.atom", "atom-statuspage.atom"}, `<feed><entry><id>tag:x,1:feed:a.b</id></entry></feed>`)
+	seedFuzz(f, []string{"atom-gcp.atom", "atom-statuspage.atom"}, `<feed><entry><id>tag:x,1:feed:a.b</id></entry></feed>`,
+		`<feed><entry><id>e</id><updated>2019-02-30T00:00:00Z</updated></entry></feed>`, `<feed><entry><id>e</id><title>[Resolved] x</title><updated>0000-01-01T00:00:00Z</updated></entry></feed>`)
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, FormatAtom) })
 }
 

@@ -75,6 +75,9 @@ type Document struct {
 	// Components are the components the feed lists with their current
 	// state; empty for formats without components.
 	Components []Component `json:"components"`
+	// Warnings list what Parse left out because the feed's data could not
+	// be used (see Warning); empty when nothing was.
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // Source describes the feed a document was parsed from.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depgraph/depgraph/internal/textsafe"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -61,7 +62,7 @@ func (e *ParseError) Error() string {
 		b.WriteString(string(e.Format))
 		b.WriteString(" ")
 	}
-	fmt.Fprintf(&b, "feed %q: ", e.Name)
+	fmt.Fprintf(&b, "feed %q: ", cut(e.Name, 120))
 	switch {
 	case errors.Is(e.Err, ErrHTML):
 		what := "feed"
@@ -70,7 +71,9 @@ func (e *ParseError) Error() string {
 		}
 		fmt.Fprintf(&b, "%v, not a %s (check the URL; the page may be an error page served with status 200)", e.Err, what)
 	default:
-		b.WriteString(e.Err.Error())
+		// Underlying messages may quote the feed: keep them short and
+		// free of terminal controls.
+		b.WriteString(textsafe.Line(cut(e.Err.Error(), maxErrorText)))
 	}
 	if e.Offset >= 0 {
 		fmt.Fprintf(&b, " at offset %d", e.Offset)
@@ -80,6 +83,10 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// maxErrorText caps, in characters, the underlying message a ParseError
+// prints.
+const maxErrorText = 200
 
 // ParseReader reads at most MaxSize bytes from r and parses them like Parse.
 func ParseReader(r io.Reader, format Format, name string) (*Document, error) {
@@ -322,6 +329,7 @@ func (d *Document) normalize() {
 	}
 	clear(d.Incidents[len(out):])
 	d.Incidents = out
+	d.validate()
 	if d.Incidents == nil {
 		d.Incidents = []Incident{}
 	}
@@ -401,7 +409,7 @@ func mergeIncidents(a, b Incident) Incident {
 		}
 	}
 	sort.SliceStable(a.Updates, func(i, j int) bool { return a.Updates[i].At.Before(a.Updates[j].At) })
-	if b.StartedAt.Before(a.StartedAt) && !b.StartedAt.IsZero() {
+	if !b.StartedAt.IsZero() && (a.StartedAt.IsZero() || b.StartedAt.Before(a.StartedAt)) {
 		a.StartedAt = b.StartedAt
 	}
 	return a

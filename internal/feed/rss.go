@@ -45,6 +45,7 @@ func parseRSS(data []byte) (*Document, error) {
 	for _, it := range f.Items {
 		doc.Incidents = append(doc.Incidents, rssItemIncident(it))
 	}
+	settlePlain(doc.Incidents)
 	return doc, nil
 }
 
@@ -172,6 +173,8 @@ func fillFromHTML(in *Incident, body string, pub time.Time) {
 		}
 		return
 	}
+	// A plain item: settlePlain reads its end (see resolution.go).
+	in.setExtra(plainMarker, true)
 	in.StartedAt = pub
 	in.UpdatedAt = pub
 	in.Impact = ImpactUnknown
@@ -249,6 +252,7 @@ func parseAtom(data []byte) (*Document, error) {
 	for _, e := range f.Entries {
 		doc.Incidents = append(doc.Incidents, atomEntryIncident(e))
 	}
+	settlePlain(doc.Incidents)
 	return doc, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -145,6 +146,81 @@ type Fetcher struct {
 	// Progress, when set, is called after each request finishes, from one
 	// goroutine at a time.
 	Progress func(Progress)
+	// AllowRedirectHosts lists hosts (host or host:port) a feed may
+	// redirect to besides its own; see RedirectPolicy.
+	AllowRedirectHosts []string
+}
+
+// ErrRedirect is wrapped by the error of a request whose redirect was
+// refused (see RedirectPolicy).
+var ErrRedirect = errors.New("redirect refused")
+
+// ErrNoValidators is wrapped by the error of a 304 Not Modified answer to
+// a request that sent no validators: the server sent no feed, and nothing
+// earlier is known to be current.
+var ErrNoValidators = errors.New("HTTP 304 Not Modified to a request without validators (no ETag or Last-Modified sent)")
+
+// maxRedirects is the most redirects followed for one request.
+const maxRedirects = 10
+
+// RedirectPolicy returns an http.Client CheckRedirect function that
+// follows a redirect only to the original request's own host and port
+// (default ports made explicit, names compared case-insensitively) or to
+// a host in allow, never from https to http, and at most 10 times. A
+// status page that could send the fetcher anywhere could point it at
+// internal addresses (cloud metadata, admin ports).
+func RedirectPolicy(allow []string) func(req *http.Request, via []*http.Request) error {
+	allowed := map[string]bool{}
+	for _, h := range allow {
+		allowed[strings.ToLower(h)] = true
+	}
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) == 0 {
+			return nil
+		}
+		first, prev := via[0].URL, via[len(via)-1].URL
+		refuse := func(why string) error {
+			return fmt.Errorf("%w: %s to %s: %s", ErrRedirect, safeURL(prev), safeURL(req.URL), why)
+		}
+		if len(via) >= maxRedirects {
+			return refuse(fmt.Sprintf("more than %d redirects", maxRedirects))
+		}
+		if prev.Scheme == "https" && req.URL.Scheme != "https" || req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+			return refuse("a downgrade from https to " + req.URL.Scheme)
+		}
+		to, toPort := strings.ToLower(req.URL.Hostname()), port(req.URL)
+		if to == strings.ToLower(first.Hostname()) && toPort == port(first) {
+			return nil
+		}
+		if allowed[to] || allowed[to+":"+toPort] {
+			return nil
+		}
+		return refuse(fmt.Sprintf("another host or port (%s:%s); allow it with --allow-redirect %s", to, toPort, to))
+	}
+}
+
+// port returns u's port, the scheme's default when it has none.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "http" {
+		return "80"
+	}
+	return "443"
+}
+
+// safeURL prints u for an error message: no user information, no query,
+// cut to 120 bytes, control characters escaped.
+func safeURL(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.Fragment = nil, "", ""
+	s := strconv.QuoteToASCII(c.String())
+	s = s[1 : len(s)-1]
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
 }
 
 // DefaultBackoff waits about 1s, 2s, 4s… (capped at 30s) before retry
@@ -224,6 +300,11 @@ func (f *Fetcher) runner() *runner {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = n
 		r.client = &http.Client{Transport: tr}
+	}
+	if r.client.CheckRedirect == nil {
+		c := *r.client
+		c.CheckRedirect = RedirectPolicy(f.AllowRedirectHosts)
+		r.client = &c
 	}
 	if r.timeout <= 0 {
 		r.timeout = DefaultTimeout
@@ -349,6 +430,9 @@ func (r *runner) attempt(ctx context.Context, req Request, res *Result) (retry b
 	res.Status = resp.StatusCode
 	res.ETag, res.LastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	switch {
+	case resp.StatusCode == http.StatusNotModified && req.ETag == "" && req.LastModified == "":
+		res.Err = fmt.Errorf("fetch: %s: %w", req.URL, ErrNoValidators)
+		return false, 0
 	case resp.StatusCode == http.StatusNotModified:
 		res.NotModified = true
 		if res.ETag == "" {
@@ -394,6 +478,9 @@ func (r *runner) failed(ctx, actx context.Context, req Request, res *Result, err
 		return true
 	}
 	res.Err = fmt.Errorf("fetch: %w", err)
+	if errors.Is(err, ErrRedirect) {
+		return false
+	}
 	var certErr *tls.CertificateVerificationError
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError

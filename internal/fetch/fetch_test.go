@@ -509,3 +509,103 @@ func TestDefaultBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestNotModifiedWithoutValidators: a 304 to a request that sent no
+// validators is an error, never a healthy "not modified" (issue 16 item 4).
+func TestNotModifiedWithoutValidators(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	defer srv.Close()
+	res := (&Fetcher{}).Fetch(context.Background(), Request{Key: "k", URL: srv.URL})
+	if !errors.Is(res.Err, ErrNoValidators) || res.NotModified {
+		t.Fatalf("got Err=%v NotModified=%v, want ErrNoValidators", res.Err, res.NotModified)
+	}
+	res = (&Fetcher{}).Fetch(context.Background(), Request{Key: "k", URL: srv.URL, ETag: `"v1"`})
+	if res.Err != nil || !res.NotModified {
+		t.Fatalf("with a validator: got Err=%v NotModified=%v", res.Err, res.NotModified)
+	}
+}
+
+// TestRedirectPolicy: redirects stay on the feed's host and port and never
+// go from https to http, unless the host is allowed (issue 16 item 9).
+func TestRedirectPolicy(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, "internal secret")
+	}))
+	defer other.Close()
+	tlsOther := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "tls other")
+	}))
+	defer tlsOther.Close()
+	var self *httptest.Server
+	self = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, "/final", http.StatusFound)
+		case "/same-absolute":
+			http.Redirect(w, r, self.URL+"/final", http.StatusMovedPermanently)
+		case "/other-port":
+			http.Redirect(w, r, other.URL+"/latest/meta-data/", http.StatusFound)
+		case "/other-host":
+			http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/final":
+			fmt.Fprint(w, "feed")
+		}
+	}))
+	defer self.Close()
+	tlsSelf := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(self.URL, "127.0.0.1", "127.0.0.1", 1)+"/final", http.StatusFound)
+	}))
+	defer tlsSelf.Close()
+	otherHost := strings.TrimPrefix(other.URL, "http://")
+	tests := []struct {
+		name    string
+		url     string
+		allow   []string
+		client  *http.Client
+		want    string // body, or "" for a refused redirect
+		errText string
+	}{
+		{"same host relative", self.URL + "/same", nil, nil, "feed", ""},
+		{"same host absolute", self.URL + "/same-absolute", nil, nil, "feed", ""},
+		{"other port refused", self.URL + "/other-port", nil, nil, "", "another host or port (127.0.0.1:"},
+		{"other host refused", self.URL + "/other-host", nil, nil, "", "another host or port (localhost:"},
+		{"allowed host:port", self.URL + "/other-port", []string{otherHost}, nil, "internal secret", ""},
+		{"https to http refused", tlsSelf.URL, []string{otherHost, "127.0.0.1"}, tlsSelf.Client(), "", "a downgrade from https to http"},
+		{"loop stops", self.URL + "/loop", nil, nil, "", "more than 10 redirects"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits.Store(0)
+			client := tt.client
+			if client == nil {
+				client = &http.Client{}
+			} else {
+				c := *client
+				client = &c
+			}
+			f := &Fetcher{Client: client, AllowRedirectHosts: tt.allow, Retries: 2, Backoff: noBackoff}
+			res := f.Fetch(context.Background(), Request{Key: "k", URL: tt.url})
+			if tt.want != "" {
+				if res.Err != nil || string(res.Body) != tt.want {
+					t.Fatalf("got %q, %v; want %q", res.Body, res.Err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(res.Err, ErrRedirect) || !strings.Contains(res.Err.Error(), tt.errText) {
+				t.Fatalf("err = %v, want a refused redirect: %s", res.Err, tt.errText)
+			}
+			if res.Attempts != 1 {
+				t.Errorf("a refused redirect was retried: %d attempts", res.Attempts)
+			}
+			if tt.name == "other port refused" && hits.Load() != 0 {
+				t.Errorf("the other host was reached")
+			}
+		})
+	}
+}

@@ -3,11 +3,12 @@ package fetch
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/depgraph/depgraph/internal/safeio"
 )
 
 // OfflineName maps a feed key or URL to the base name of its saved file in
@@ -56,6 +57,9 @@ func offlineFile(dir, key, url string) (string, error) {
 		}
 		name := OfflineName(s)
 		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+			return "", fmt.Errorf("fetch: offline: %s is not a regular file (a FIFO or device): save the feed as a file", p)
+		}
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			return p, nil
 		}
@@ -102,19 +106,15 @@ func (r *runner) readOffline(res *Result) {
 		return
 	}
 	res.File = p
-	f, err := os.Open(p)
-	if err != nil {
-		res.Err = fmt.Errorf("fetch: offline: %w", err)
-		return
-	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, r.maxBytes+1))
-	if err != nil {
-		res.Err = fmt.Errorf("fetch: offline: %w", err)
-		return
-	}
-	if int64(len(body)) > r.maxBytes {
+	// safeio refuses a FIFO or device saved under a feed's name (it would
+	// block or never end) and stops past the size limit.
+	body, err := safeio.ReadFileLimit(p, r.maxBytes)
+	if errors.Is(err, safeio.ErrTooLarge) {
 		res.Err = fmt.Errorf("fetch: offline: %s: %w: response larger than %d bytes", p, ErrTooLarge, r.maxBytes)
+		return
+	}
+	if err != nil {
+		res.Err = fmt.Errorf("fetch: offline: %w", err)
 		return
 	}
 	res.Status = 200

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 var offlineNameTests = []struct {
@@ -175,4 +177,25 @@ func FuzzOfflineName(f *testing.F) {
 			t.Fatalf("OfflineName not idempotent on %q: %q", name, OfflineName(name))
 		}
 	})
+}
+
+// TestOfflineRefusesFIFO: a FIFO saved under a feed's name fails at once
+// instead of blocking the ingest.
+func TestOfflineRefusesFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "status.example.com_feed.json"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan Result, 1)
+	go func() {
+		done <- (&Fetcher{Offline: dir}).Fetch(context.Background(), Request{Key: "k", URL: "https://status.example.com/feed.json"})
+	}()
+	select {
+	case res := <-done:
+		if res.Err == nil || !strings.Contains(res.Err.Error(), "not a regular file (a FIFO or device)") {
+			t.Fatalf("err = %v, want a refused FIFO", res.Err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("offline read of a FIFO blocked")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 // ExplainText writes the ranked hypotheses for people: the top ones with
@@ -80,7 +81,7 @@ func ExplainMarkdown(w io.Writer, r *blast.ExplainResult, top int) error {
 // mdEscape escapes Markdown and HTML metacharacters.
 func mdEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;", "|", `\|`, "#", `\#`, "\n", " ")
-	return r.Replace(s)
+	return r.Replace(textsafe.Line(s))
 }
 
 func mdCodeList(ids []string) string {

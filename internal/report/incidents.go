@@ -79,9 +79,14 @@ func Incidents(ctx context.Context, st *store.Store, m *model.Model, g *graph.Gr
 				if in.Impact == feed.ImpactMaintenance || !b.Concerns(&in.Incident) {
 					continue
 				}
+				end := utcPtr(in.ResolvedAt)
+				if until, ok := in.LiveUntil(); ok && end == nil {
+					// A plain RSS/Atom item: live trouble only until then.
+					end = &until
+				}
 				out = append(out, Incident{
 					Node: id, Feed: in.Feed, ID: in.ID, Title: in.Title, Impact: string(in.Impact), URL: in.URL,
-					Start: in.StartedAt.UTC(), End: utcPtr(in.ResolvedAt),
+					Start: in.StartedAt.UTC(), End: end,
 				})
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/render"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 // WriteJSON writes r as indented JSON: the canonical, versioned form.
@@ -226,6 +227,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		p("\nShared failure domains marked: %s.\n", codes(pic.Domain))
 	}
 
+	if r.Timeline == nil && r.TimelineNote != "" {
+		p("\n## Incident timeline\n\nNo timeline: %s.\n", md(r.TimelineNote))
+	}
 	if tl := r.Timeline; tl != nil {
 		p("\n## Incident timeline\n\n%s from the status history, %s to %s.\n", plural(tl.Count, "incident", "incidents"), tl.From.Format(time.DateOnly), tl.To.Format(time.DateOnly))
 		if tl.Count > 0 {
@@ -255,7 +259,9 @@ var mdEscaper = strings.NewReplacer(
 )
 
 // md escapes free text from a model or a feed for Markdown.
-func md(s string) string { return mdEscaper.Replace(s) }
+// md escapes s for Markdown; terminal controls in it (feed text) are
+// escaped too, for whoever reads the file in a terminal.
+func md(s string) string { return mdEscaper.Replace(textsafe.Line(s)) }
 
 // code makes a code span of a model id (ids hold no backquote or bar;
 // anything else is escaped as text instead).

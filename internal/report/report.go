@@ -42,6 +42,9 @@ type Report struct {
 	// Timeline is the incident history per node; nil when the report was
 	// made without an incident store.
 	Timeline *Timeline `json:"timeline"`
+	// TimelineNote says why there is no timeline when the history could
+	// not be read (no store, an unreadable one); empty otherwise.
+	TimelineNote string `json:"timeline_note,omitempty"`
 }
 
 // Generated says when and from which model a report was made.
@@ -313,6 +316,9 @@ type Options struct {
 	Incidents    []Incident
 	TimelineFrom time.Time
 	TimelineTo   time.Time
+	// TimelineNote, when set, says why there is no incident history (see
+	// Report.TimelineNote).
+	TimelineNote string
 	// NodeLimit bounds the decision diagrams of blast.Domains.
 	NodeLimit int
 }
@@ -379,6 +385,8 @@ func Build(ctx context.Context, m *model.Model, g *graph.Graph, opts Options) (*
 	r.Picture = b.picture(services, r)
 	if opts.Incidents != nil {
 		r.Timeline = buildTimeline(g, opts.Incidents, opts.TimelineFrom, opts.TimelineTo, opts.Now)
+	} else {
+		r.TimelineNote = opts.TimelineNote
 	}
 	return r, nil
 }

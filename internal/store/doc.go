@@ -26,6 +26,12 @@
 //
 // [Store.Stats] turns the history into failure figures per feed and per
 // component (incident rate, outage hours, MTTR, unavailability) for
-// failure-domain analysis. The interval arithmetic behind it lives in
+// failure-domain analysis, over the span the store observed of each feed
+// only: no data is no data, and an unavailability without data is nil with
+// a reason.
+//
+// Reading commands open the store with [OpenReadOnly], which never creates,
+// migrates or writes it and also reads a store the user may not write.
+// File names are taken literally ('%', '?', '#' included). The interval arithmetic behind it lives in
 // interval.go and is independent of SQL.
 package store

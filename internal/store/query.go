@@ -37,9 +37,13 @@ type StoredIncident struct {
 
 // Incidents returns the stored incidents that match q, newest start first,
 // then by feed key and incident id. Updates come oldest first.
+//
+// Records without a usable time (a zero start, an end before the start),
+// which stores written before feed.Parse refused them may hold, are left
+// out: unknown is not a date.
 func (s *Store) Incidents(ctx context.Context, q Query) ([]StoredIncident, error) {
-	var where []string
-	var args []any
+	where := []string{"i.started_at > ?", "(i.resolved_at IS NULL OR i.resolved_at >= i.started_at)"}
+	args := []any{fmtTime(time.Time{})}
 	if len(q.Feeds) > 0 {
 		where = append(where, "i.feed IN ("+placeholders(len(q.Feeds))+")")
 		for _, f := range q.Feeds {
@@ -64,9 +68,7 @@ func (s *Store) Incidents(ctx context.Context, q Query) ([]StoredIncident, error
 		SELECT i.feed, i.id, i.title, i.impact, i.status, i.started_at, i.resolved_at, i.updated_at, i.url,
 			i.components, i.locations, i.extra, i.first_seen, i.last_seen, u.at, u.status, u.body
 		FROM incidents i LEFT JOIN updates u ON u.feed = i.feed AND u.incident = i.id`
-	if len(where) > 0 {
-		sqlText += " WHERE " + strings.Join(where, " AND ")
-	}
+	sqlText += " WHERE " + strings.Join(where, " AND ")
 	sqlText += " ORDER BY i.started_at DESC, i.feed, i.id, u.at, u.seq"
 	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {

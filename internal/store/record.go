@@ -115,6 +115,9 @@ func (s *Store) Record(ctx context.Context, feedKey string, doc *feed.Document, 
 	if feedKey == "" {
 		return st, errors.New("store: record: empty feed key")
 	}
+	if s.readOnly {
+		return st, fmt.Errorf("store: record feed %s: the store %s was opened read-only", feedKey, s.path)
+	}
 	if doc != nil {
 		for i, inc := range doc.Incidents {
 			if inc.ID == "" {

@@ -40,10 +40,10 @@ type StatsQuery struct {
 	// stands for several component names, or for one renamed over time);
 	// its Component is the names joined by ", ".
 	AnyOf []string
-	// From and To bound the window. A zero To means now. A zero From means
-	// the start of the feed's earliest stored incident (the feed's first
-	// record when it has none), so each feed is measured over the history
-	// the store holds for it.
+	// From and To bound the window; it is always cut to what the store
+	// observed of each feed (Stats.ObservedFrom to Stats.ObservedTo), so
+	// time without data is never counted as healthy. Zero From and To
+	// mean the whole observed span.
 	From, To time.Time
 	// MinorWeight is the share of minor outage time counted as unavailable;
 	// nil means DefaultMinorWeight.
@@ -61,7 +61,15 @@ type Stats struct {
 	Feed string `json:"feed"`
 	// Component is the component's name, empty for the whole feed.
 	Component string `json:"component,omitempty"`
-	// From and To are the window measured.
+	// ObservedFrom and ObservedTo are the span the store has data for
+	// the feed: from the earlier of its first successful fetch and its
+	// earliest stored incident, to the later of its last successful fetch
+	// and the latest time a stored incident carries (for saved history,
+	// the records' span). Both nil when the feed was never read.
+	ObservedFrom *time.Time `json:"observed_from"`
+	ObservedTo   *time.Time `json:"observed_to"`
+	// From and To are the window measured: the query's window cut to the
+	// observed span (From = To when they do not meet).
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
 	// WindowHours is the window's length in hours.
@@ -95,16 +103,30 @@ type Stats struct {
 	MinorWeight float64 `json:"minor_weight"`
 	// Unavailability is (MajorHours + MinorWeight·MinorHours) / WindowHours,
 	// an estimate of the probability that the feed or component is down at
-	// a random moment; 0 for an empty window.
-	Unavailability float64 `json:"unavailability"`
+	// a random moment; nil (JSON null) where there is no data, with the
+	// reason in Reason.
+	Unavailability *float64 `json:"unavailability"`
+	// Reason says why Unavailability is unknown: "never ingested", "no
+	// successful fetch", "no data in the window"; empty when it is known.
+	Reason string `json:"reason,omitempty"`
 }
+
+// Reasons for an unknown Stats.Unavailability.
+const (
+	ReasonNeverIngested = "never ingested"
+	ReasonNeverRead     = "no successful fetch"
+	ReasonNoWindow      = "no data in the window"
+)
 
 // statIncident is the part of an incident Stats needs.
 type statIncident struct {
-	impact     feed.Impact
-	start      time.Time
-	resolved   *time.Time
-	lastSeen   time.Time
+	impact   feed.Impact
+	start    time.Time
+	resolved *time.Time
+	lastSeen time.Time
+	// liveUntil, when set, ends an unresolved plain RSS/Atom item (see
+	// feed.Incident.LiveUntil).
+	liveUntil  *time.Time
 	components []string
 }
 
@@ -118,13 +140,12 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) ([]Stats, error) {
 	if weight < 0 || weight > 1 {
 		return nil, fmt.Errorf("store: stats: minor weight %v outside [0, 1]", weight)
 	}
-	to := q.To
-	if to.IsZero() {
-		to = s.now()
+	now := s.now().UTC()
+	if !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To) {
+		return nil, fmt.Errorf("store: stats: window starts (%s) after it ends (%s)", q.From.UTC().Format(time.RFC3339), q.To.UTC().Format(time.RFC3339))
 	}
-	to = to.UTC()
-	if !q.From.IsZero() && q.From.After(to) {
-		return nil, fmt.Errorf("store: stats: window starts (%s) after it ends (%s)", q.From.UTC().Format(time.RFC3339), to.Format(time.RFC3339))
+	if !q.From.IsZero() && q.To.IsZero() && q.From.After(now) {
+		return nil, fmt.Errorf("store: stats: window starts (%s) after now (%s)", q.From.UTC().Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	feeds := slices.Clone(q.Feeds)
 	if len(feeds) == 0 {
@@ -141,24 +162,55 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) ([]Stats, error) {
 
 	var out []Stats
 	for _, key := range feeds {
-		incs, firstSeen, known, err := s.statIncidents(ctx, key, to)
+		obs, err := s.observed(ctx, key)
 		if err != nil {
 			return nil, err
 		}
-		if !known {
-			return nil, fmt.Errorf("store: stats: unknown feed %q", key)
+		unknown := func(component, reason string) Stats {
+			return Stats{Feed: key, Component: component, From: q.From.UTC(), To: q.To.UTC(), MinorWeight: weight, Reason: reason,
+				ObservedFrom: obs.fromPtr(), ObservedTo: obs.toPtr()}
 		}
-		from := q.From.UTC()
-		if q.From.IsZero() {
-			from = firstSeen
-			for _, inc := range incs {
-				if inc.impact != feed.ImpactMaintenance && inc.start.Before(from) {
-					from = inc.start
+		if !obs.known || !obs.read {
+			reason := ReasonNeverIngested
+			if obs.known {
+				reason = ReasonNeverRead
+			}
+			comp := ""
+			if len(q.AnyOf) > 0 {
+				comp = strings.Join(q.AnyOf, ", ")
+			}
+			out = append(out, unknown(comp, reason))
+			if len(q.AnyOf) == 0 {
+				for _, c := range q.Components {
+					out = append(out, unknown(c, reason))
 				}
 			}
-			if from.After(to) {
-				from = to
+			continue
+		}
+		from, to := obs.from, obs.to
+		if !q.From.IsZero() && q.From.After(from) {
+			from = q.From.UTC()
+		}
+		if !q.To.IsZero() && q.To.Before(to) {
+			to = q.To.UTC()
+		}
+		if to.After(now) {
+			to = now
+		}
+		if to.Before(from) {
+			to = from
+		}
+		incs, err := s.statIncidents(ctx, key, to)
+		if err != nil {
+			return nil, err
+		}
+		measure := func(component string, incs []statIncident) Stats {
+			st := computeStats(key, component, incs, from, to, weight)
+			st.ObservedFrom, st.ObservedTo = obs.fromPtr(), obs.toPtr()
+			if st.WindowHours <= 0 {
+				st.Unavailability, st.Reason = nil, ReasonNoWindow
 			}
+			return st
 		}
 		if len(q.AnyOf) > 0 {
 			var sub []statIncident
@@ -167,10 +219,10 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) ([]Stats, error) {
 					sub = append(sub, inc)
 				}
 			}
-			out = append(out, computeStats(key, strings.Join(q.AnyOf, ", "), sub, from, to, weight))
+			out = append(out, measure(strings.Join(q.AnyOf, ", "), sub))
 			continue
 		}
-		out = append(out, computeStats(key, "", incs, from, to, weight))
+		out = append(out, measure("", incs))
 		if !q.ByComponent && len(q.Components) == 0 {
 			continue
 		}
@@ -188,62 +240,143 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) ([]Stats, error) {
 					sub = append(sub, inc)
 				}
 			}
-			out = append(out, computeStats(key, c, sub, from, to, weight))
+			out = append(out, measure(c, sub))
 		}
 	}
 	return out, nil
 }
 
-// statIncidents loads the incidents of one feed that started by to, and the
-// feed's first-seen time. known is false for a feed the store lacks.
-func (s *Store) statIncidents(ctx context.Context, key string, to time.Time) (incs []statIncident, firstSeen time.Time, known bool, err error) {
-	var first string
-	err = s.db.QueryRowContext(ctx, `SELECT first_seen FROM feeds WHERE key = ?`, key).Scan(&first)
-	if err == sql.ErrNoRows {
-		return nil, time.Time{}, false, nil
+// observation is the span the store has data for one feed.
+type observation struct {
+	known    bool // the store has the feed
+	read     bool // some fetch of it succeeded
+	from, to time.Time
+}
+
+func (o observation) fromPtr() *time.Time {
+	if !o.read {
+		return nil
 	}
-	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
+	t := o.from
+	return &t
+}
+
+func (o observation) toPtr() *time.Time {
+	if !o.read {
+		return nil
 	}
-	if firstSeen, err = parseTime(first); err != nil {
-		return nil, time.Time{}, false, err
+	t := o.to
+	return &t
+}
+
+// observed returns the span the store has data for the feed key (see
+// Stats.ObservedFrom).
+func (s *Store) observed(ctx context.Context, key string) (observation, error) {
+	var o observation
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM feeds WHERE key = ?`, key).Scan(&n); err != nil {
+		return o, fmt.Errorf("store: stats: %w", err)
 	}
+	if n == 0 {
+		return o, nil
+	}
+	o.known = true
+	var first, last sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT min(fetched_at), max(fetched_at) FROM fetches WHERE feed = ? AND error = ''`, key).Scan(&first, &last); err != nil {
+		return o, fmt.Errorf("store: stats: %w", err)
+	}
+	if !first.Valid {
+		return o, nil
+	}
+	o.read = true
+	var err error
+	if o.from, err = parseTime(first.String); err != nil {
+		return o, err
+	}
+	if o.to, err = parseTime(last.String); err != nil {
+		return o, err
+	}
+	var minStart, maxUpdated, maxResolved sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT min(started_at), max(updated_at), max(resolved_at) FROM incidents
+		WHERE feed = ? AND started_at > ? AND (resolved_at IS NULL OR resolved_at >= started_at)`, key, fmtTime(time.Time{})).Scan(&minStart, &maxUpdated, &maxResolved); err != nil {
+		return o, fmt.Errorf("store: stats: %w", err)
+	}
+	for _, v := range []struct {
+		s     sql.NullString
+		early bool
+	}{{minStart, true}, {maxUpdated, false}, {maxResolved, false}} {
+		if !v.s.Valid {
+			continue
+		}
+		t, err := parseTime(v.s.String)
+		if err != nil {
+			return o, err
+		}
+		if t.IsZero() {
+			continue
+		}
+		if v.early && t.Before(o.from) {
+			o.from = t
+		}
+		if !v.early && t.After(o.to) {
+			o.to = t
+		}
+	}
+	return o, nil
+}
+
+// statIncidents loads the incidents of one feed that started by to.
+func (s *Store) statIncidents(ctx context.Context, key string, to time.Time) (incs []statIncident, err error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT impact, started_at, resolved_at, components, last_seen FROM incidents
+		SELECT impact, started_at, resolved_at, components, last_seen, extra FROM incidents
 		WHERE feed = ? AND started_at <= ? ORDER BY started_at, id`, key, fmtTime(to))
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
+		return nil, fmt.Errorf("store: stats: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var impact, start, comps, lastSeen string
+		var impact, start, comps, lastSeen, extra string
 		var resolved sql.NullString
-		if err := rows.Scan(&impact, &start, &resolved, &comps, &lastSeen); err != nil {
-			return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
+		if err := rows.Scan(&impact, &start, &resolved, &comps, &lastSeen, &extra); err != nil {
+			return nil, fmt.Errorf("store: stats: %w", err)
 		}
 		inc := statIncident{impact: feed.Impact(impact)}
 		if inc.start, err = parseTime(start); err != nil {
-			return nil, time.Time{}, false, err
+			return nil, err
+		}
+		if inc.start.IsZero() {
+			continue // a record from before bad times were refused: no data
 		}
 		if inc.lastSeen, err = parseTime(lastSeen); err != nil {
-			return nil, time.Time{}, false, err
+			return nil, err
 		}
 		if resolved.Valid {
 			t, err := parseTime(resolved.String)
 			if err != nil {
-				return nil, time.Time{}, false, err
+				return nil, err
+			}
+			if t.Before(inc.start) {
+				continue // an end before the start: unusable, as feed.Parse rules
 			}
 			inc.resolved = &t
 		}
 		if err := json.Unmarshal([]byte(comps), &inc.components); err != nil {
-			return nil, time.Time{}, false, fmt.Errorf("store: stats: feed %s: bad components %q: %w", key, comps, err)
+			return nil, fmt.Errorf("store: stats: feed %s: bad components %q: %w", key, comps, err)
+		}
+		if strings.Contains(extra, "live_until") {
+			fi := feed.Incident{}
+			if json.Unmarshal([]byte(extra), &fi.Extra) == nil {
+				if t, ok := fi.LiveUntil(); ok {
+					inc.liveUntil = &t
+				}
+			}
 		}
 		incs = append(incs, inc)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("store: stats: %w", err)
+		return nil, fmt.Errorf("store: stats: %w", err)
 	}
-	return incs, firstSeen, true, nil
+	return incs, nil
 }
 
 // componentNames returns the sorted names of the feed's listed components
@@ -285,10 +418,17 @@ func computeStats(key, component string, incs []statIncident, from, to time.Time
 		if inc.lastSeen.Before(end) && inc.lastSeen.After(inc.start) {
 			end = inc.lastSeen
 		}
+		if inc.liveUntil != nil && inc.liveUntil.Before(end) {
+			// A plain item is live trouble only until then.
+			end = *inc.liveUntil
+			if end.Before(inc.start) {
+				end = inc.start
+			}
+		}
 		if inc.resolved != nil {
 			end = *inc.resolved
 		}
-		if !inc.start.After(to) && (inc.resolved == nil || inc.resolved.After(to)) {
+		if !inc.start.After(to) && (inc.resolved == nil || inc.resolved.After(to)) && (inc.liveUntil == nil || inc.liveUntil.After(to)) {
 			st.Open++
 		}
 		iv := Interval{Start: inc.start, End: end}
@@ -330,6 +470,11 @@ func computeStats(key, component string, incs []statIncident, from, to time.Time
 		st.MajorHoursPerYear = st.MajorHours / years
 		st.MinorHoursPerYear = st.MinorHours / years
 	}
-	st.Unavailability = o.Unavailability(window, weight)
+	if window > 0 {
+		u := o.Unavailability(window, weight)
+		st.Unavailability = &u
+	} else {
+		st.Reason = ReasonNoWindow
+	}
 	return st
 }

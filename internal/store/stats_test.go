@@ -32,17 +32,17 @@ var computeStatsTests = []struct {
 	{
 		"one major",
 		[]statIncident{si(feed.ImpactMajor, 100, 110)},
-		Stats{Incidents: 1, Major: 1, MajorHours: 10, MTTRHours: 10, MTTRSamples: 1, Unavailability: 0.01},
+		Stats{Incidents: 1, Major: 1, MajorHours: 10, MTTRHours: 10, MTTRSamples: 1, Unavailability: ptr(0.01)},
 	},
 	{
 		"critical counts as major, overlap merged",
 		[]statIncident{si(feed.ImpactMajor, 100, 110), si(feed.ImpactCritical, 105, 120)},
-		Stats{Incidents: 2, Major: 2, MajorHours: 20, MTTRHours: 12.5, MTTRSamples: 2, Unavailability: 0.02},
+		Stats{Incidents: 2, Major: 2, MajorHours: 20, MTTRHours: 12.5, MTTRSamples: 2, Unavailability: ptr(0.02)},
 	},
 	{
 		"minor weighted, under major not double counted",
 		[]statIncident{si(feed.ImpactMajor, 100, 110), si(feed.ImpactMinor, 90, 130)},
-		Stats{Incidents: 2, Major: 1, Minor: 1, MajorHours: 10, MinorHours: 30, MTTRHours: 25, MTTRSamples: 2, Unavailability: (10 + 0.5*30) / 1000.0},
+		Stats{Incidents: 2, Major: 1, Minor: 1, MajorHours: 10, MinorHours: 30, MTTRHours: 25, MTTRSamples: 2, Unavailability: ptr((10 + 0.5*30) / 1000.0)},
 	},
 	{
 		"maintenance excluded",
@@ -57,22 +57,22 @@ var computeStatsTests = []struct {
 	{
 		"open incident counts until window end",
 		[]statIncident{si(feed.ImpactMajor, 900, open)},
-		Stats{Incidents: 1, Major: 1, Open: 1, MajorHours: 100, Unavailability: 0.1},
+		Stats{Incidents: 1, Major: 1, Open: 1, MajorHours: 100, Unavailability: ptr(0.1)},
 	},
 	{
 		"started before window: downtime clipped, not counted as incident",
 		[]statIncident{si(feed.ImpactMajor, -50, 20)},
-		Stats{MajorHours: 20, Unavailability: 0.02},
+		Stats{MajorHours: 20, Unavailability: ptr(0.02)},
 	},
 	{
 		"resolved after window end is open at the end",
 		[]statIncident{si(feed.ImpactMinor, 990, 1010)},
-		Stats{Incidents: 1, Minor: 1, Open: 1, MinorHours: 10, MTTRHours: 20, MTTRSamples: 1, Unavailability: 0.005},
+		Stats{Incidents: 1, Minor: 1, Open: 1, MinorHours: 10, MTTRHours: 20, MTTRSamples: 1, Unavailability: ptr(0.005)},
 	},
 	{
 		"back-filled zero duration left out of MTTR",
 		[]statIncident{si(feed.ImpactMajor, 100, 100), si(feed.ImpactMajor, 200, 204)},
-		Stats{Incidents: 2, Major: 2, MajorHours: 4, MTTRHours: 4, MTTRSamples: 1, ZeroDuration: 1, Unavailability: 0.004},
+		Stats{Incidents: 2, Major: 2, MajorHours: 4, MTTRHours: 4, MTTRSamples: 1, ZeroDuration: 1, Unavailability: ptr(0.004)},
 	},
 	{
 		"started after window ignored",
@@ -91,6 +91,9 @@ func TestComputeStats(t *testing.T) {
 			want.IncidentsPerYear = float64(want.Incidents) / years
 			want.MajorHoursPerYear = want.MajorHours / years
 			want.MinorHoursPerYear = want.MinorHours / years
+			if want.Unavailability == nil {
+				want.Unavailability = ptr(0.0)
+			}
 			got := computeStats("f", "c", tt.incs, from, to, 0.5)
 			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -127,7 +130,7 @@ func TestStoreStats(t *testing.T) {
 	}
 	var rows []row
 	for _, g := range got {
-		rows = append(rows, row{g.Component, g.Incidents, g.MajorHours, g.MinorHours, g.Unavailability})
+		rows = append(rows, row{g.Component, g.Incidents, g.MajorHours, g.MinorHours, *g.Unavailability})
 	}
 	want := []row{
 		{"", 2, 10, 20, 0.30},    // feed: major 10–20, minor 15–40 minus major = 20–40
@@ -139,17 +142,18 @@ func TestStoreStats(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	// Default window: from the earliest non-maintenance incident to now.
+	// Default window: the observed span, from the earliest stored record
+	// (the maintenance at hour 0) to the last fetch, cut at now.
 	s.now = func() time.Time { return h(110) }
 	got, err = s.Stats(ctx, StatsQuery{Components: []string{"Web"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || !got[0].From.Equal(h(10)) || !got[0].To.Equal(h(110)) || got[1].Component != "Web" {
+	if len(got) != 2 || !got[0].From.Equal(h(0)) || !got[0].To.Equal(h(110)) || got[1].Component != "Web" {
 		t.Errorf("default window / component filter: %+v", got)
 	}
-	if _, err := s.Stats(ctx, StatsQuery{Feeds: []string{"nope"}}); err == nil {
-		t.Error("unknown feed accepted")
+	if got, err := s.Stats(ctx, StatsQuery{Feeds: []string{"nope"}}); err != nil || len(got) != 1 || got[0].Unavailability != nil || got[0].Reason != ReasonNeverIngested {
+		t.Errorf("a feed never ingested: got %+v, %v; want unknown unavailability, reason %q", got, err, ReasonNeverIngested)
 	}
 	bad := 2.0
 	if _, err := s.Stats(ctx, StatsQuery{MinorWeight: &bad}); err == nil {
@@ -190,4 +194,73 @@ func TestStatsAnyOfAndOpenIncidents(t *testing.T) {
 	if g := got[0]; g.Incidents != 2 || g.Open != 1 || math.Abs(g.MajorHours-20) > 1e-9 || g.Component != "GitHub Packages, Packages" {
 		t.Errorf("got:%+v want 2 incidents, 1 open, 20 major hours (10–20 and 30–40)", g)
 	}
+}
+
+// TestStatsNoDataIsNoData: a feed never read, a node never ingested and
+// years without data are unknown, never healthy (issue 16 item 5).
+func TestStatsNoDataIsNoData(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t) // now is 2025-03-01
+	// A feed whose every fetch failed.
+	if _, err := s.Record(ctx, "broken", nil, FetchRecord{URL: "u", Error: "HTTP 500"}); err != nil {
+		t.Fatal(err)
+	}
+	// Saved history that ends in 2024-01 (hours from t0 = 2024-01-01),
+	// ingested offline: the fetch time is the snapshot's.
+	hist := &feed.Document{Source: feed.Source{Format: feed.FormatStatuspage}, Incidents: []feed.Incident{
+		{ID: "a", Impact: feed.ImpactMajor, StartedAt: h(0), ResolvedAt: ptr(h(10)), UpdatedAt: h(10)},
+		{ID: "b", Impact: feed.ImpactMajor, StartedAt: h(90), ResolvedAt: ptr(h(100)), UpdatedAt: h(100)},
+	}}
+	if _, err := s.Record(ctx, "hist", hist, FetchRecord{URL: "u", FetchedAt: h(50)}); err != nil {
+		t.Fatal(err)
+	}
+	// A plain RSS item never resolved, live for a day.
+	plain := &feed.Document{Source: feed.Source{Format: feed.FormatRSS}, Incidents: []feed.Incident{
+		{ID: "p", Impact: feed.ImpactMajor, StartedAt: h(0), UpdatedAt: h(0), Extra: map[string]any{"live_until": h(24).Format(time.RFC3339)}},
+	}}
+	if _, err := s.Record(ctx, "plain", plain, FetchRecord{URL: "u", FetchedAt: h(100)}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		q          StatsQuery
+		wantU      *float64
+		wantReason string
+		wantTo     time.Time
+	}{
+		{"never read", StatsQuery{Feeds: []string{"broken"}}, nil, ReasonNeverRead, time.Time{}},
+		{"never ingested", StatsQuery{Feeds: []string{"nobody"}}, nil, ReasonNeverIngested, time.Time{}},
+		{"history measured over its own span, not to today", StatsQuery{Feeds: []string{"hist"}}, ptr(0.2), "", h(100)},
+		{"a window past the data is cut to it", StatsQuery{Feeds: []string{"hist"}, From: h(0), To: h(10000)}, ptr(0.2), "", h(100)},
+		{"a window with no data", StatsQuery{Feeds: []string{"hist"}, From: h(200), To: h(300)}, nil, ReasonNoWindow, h(200)},
+		{"plain item counts until live_until", StatsQuery{Feeds: []string{"plain"}}, ptr(0.24), "", h(100)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Stats(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 {
+				t.Fatalf("got %d rows", len(got))
+			}
+			g := got[0]
+			if (g.Unavailability == nil) != (tt.wantU == nil) || (g.Unavailability != nil && math.Abs(*g.Unavailability-*tt.wantU) > 1e-9) {
+				t.Errorf("unavailability = %v, want %v", deref(g.Unavailability), deref(tt.wantU))
+			}
+			if g.Reason != tt.wantReason {
+				t.Errorf("reason = %q, want %q", g.Reason, tt.wantReason)
+			}
+			if !tt.wantTo.IsZero() && !g.To.Equal(tt.wantTo) {
+				t.Errorf("window ends %v, want %v", g.To, tt.wantTo)
+			}
+		})
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -34,6 +36,8 @@ type Store struct {
 	// are parsed once per connection instead of once per call.
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+	// readOnly is set by OpenReadOnly.
+	readOnly bool
 }
 
 // DefaultPath returns where the store lives when the user names none:
@@ -51,23 +55,61 @@ func DefaultPath() (string, error) {
 	return filepath.Join(home, ".local", "state", "depgraph", "depgraph.db"), nil
 }
 
-// Open opens the store at path, creating the file and its parent
-// directories when missing, and migrates its schema to SchemaVersion. The
-// database runs in WAL mode with foreign keys on and a busy timeout of
-// BusyTimeout.
+// ErrNoStore is wrapped by OpenReadOnly's error when no store exists at
+// the path (it also matches fs.ErrNotExist).
+var ErrNoStore = errors.New("no incident store there")
+
+type noStoreError struct{ path string }
+
+func (e *noStoreError) Error() string {
+	return fmt.Sprintf("store: open %s: %v (run `depgraph ingest --db %s` to create one)", e.path, ErrNoStore, e.path)
+}
+
+func (e *noStoreError) Is(target error) bool { return target == ErrNoStore || target == fs.ErrNotExist }
+
+// fileURI returns the SQLite URI naming the file at path. The path is made
+// absolute and every byte SQLite's URI syntax would read ('%', '?', '#')
+// or that is not printable ASCII is percent-encoded, so that the file
+// opened is the file named: "a%41b.db" opens "a%41b.db", never "aAb.db".
+func fileURI(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("file:")
+	for i := 0; i < len(abs); i++ {
+		c := abs[i]
+		if c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), nil
+}
+
+// Open opens the store at path for reading and writing, creating the file
+// and its parent directories when missing, and migrates its schema to
+// SchemaVersion. The database runs in WAL mode with foreign keys on and a
+// busy timeout of BusyTimeout. Any file name is taken literally ('%', '?'
+// and '#' included).
+//
+// Commands that only read open the store with OpenReadOnly instead.
 func Open(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: open: empty path")
-	}
-	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("store: open %s: path must not contain '?' or '#'", path)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("store: open: %w", err)
 		}
 	}
-	dsn := "file:" + path +
+	uri, err := fileURI(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	dsn := uri +
 		"?_pragma=busy_timeout(" + fmt.Sprint(BusyTimeout.Milliseconds()) + ")" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
@@ -88,6 +130,74 @@ func Open(path string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// OpenReadOnly opens an existing store for reading only: it never creates
+// a file or a directory, never migrates, and works on a store the user may
+// not write (a file without write permission, or in a read-only
+// directory). A missing store is an error matching ErrNoStore and
+// fs.ErrNotExist; a store of an older schema is an error asking for an
+// ingest, which migrates it. Record on a read-only store fails.
+//
+// The database is opened with mode=ro; when the file or its directory is
+// not writable (SQLite could not create the WAL's shared-memory file) it is
+// opened immutable, which reads without locking: a snapshot of what the
+// file holds.
+func OpenReadOnly(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty path")
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &noStoreError{path: path}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("store: open %s: not a regular file", path)
+	}
+	uri, err := fileURI(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	params := "?mode=ro"
+	if !writable(path) || !writable(filepath.Dir(path)) {
+		params += "&immutable=1"
+	}
+	dsn := uri + params +
+		"&_pragma=busy_timeout(" + fmt.Sprint(BusyTimeout.Milliseconds()) + ")" +
+		"&_pragma=query_only(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, readOnly: true}
+	v, err := s.Version(context.Background())
+	if err != nil {
+		db.Close()
+		if msg := err.Error(); strings.Contains(msg, "no such table") || strings.Contains(msg, "not a database") {
+			return nil, fmt.Errorf("store: open %s: not a depgraph store: %w", path, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	switch {
+	case v > len(migrations):
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: schema version %d is newer than this depgraph knows (%d): upgrade depgraph", path, v, len(migrations))
+	case v < len(migrations):
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: schema version %d is older than this depgraph's (%d): run `depgraph ingest --db %s` once to migrate it", path, v, len(migrations), path)
+	}
+	return s, nil
+}
+
+// writable reports whether the process may write path.
+func writable(path string) bool {
+	return syscall.Access(path, 2 /* W_OK */) == nil
+}
+
+// ReadOnly reports whether the store was opened with OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Path returns the file the store was opened from.
 func (s *Store) Path() string { return s.path }

@@ -449,5 +449,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(crashEnv) != "" {
 		os.Exit(crashChild())
 	}
+	if p := os.Getenv(readOnlyEnv); p != "" {
+		os.Exit(readOnlyChild(p))
+	}
 	os.Exit(m.Run())
 }
