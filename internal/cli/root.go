@@ -47,6 +47,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetIn(ios.In)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkNumericFlags(cmd) }
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &FlagError{Err: err}
 	})

@@ -40,6 +40,10 @@ const (
 	RuleMaxSourceAge = "max_source_age"
 )
 
+// MaxDays is the largest max_source_age limit, 100 years: far below the
+// 106,751 days where a time.Duration overflows.
+const MaxDays = 36525
+
 // RuleTypes lists the rule types in a stable order.
 var RuleTypes = []string{RuleNoSPOF, RuleFailoverIndependent, RuleMaxConcentration, RuleMaxSourceAge}
 
@@ -284,6 +288,8 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 				d.errorf(v, "", "%s: expected a whole number, found %s", what, ingest.Describe(v))
 			} else if n < 1 {
 				d.errorf(v, "", "%s %d: use at least 1", what, n)
+			} else if n > MaxDays {
+				d.errorf(v, "", "%s %d: use at most %d (100 years)", what, n, MaxDays)
 			} else {
 				r.Days = n
 			}
