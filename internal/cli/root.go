@@ -95,6 +95,7 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 	if strings.HasPrefix(err.Error(), "unknown command") {
 		err = &FlagError{Err: err} // cobra reports these as plain errors
 	}
+	err = nameCommand(cmd, err)
 	printError(ios.ErrOut, err)
 	var fe *FlagError
 	if errors.As(err, &fe) && cmd != nil {
