@@ -35,8 +35,9 @@ fixed point. A nested node (a zone of a region, a component of a vendor) is
 part of its parent: failing the parent fails it.
 
 Each affected node is listed with its state, the share lost, and the chain
-that explains it, read from the affected node back to the failure:
-"acme/checkout ← stripe/api ← aws/us-east-1".
+that explains it, from the affected node down to the failure; each arrow
+reads "depends on", as everywhere in depgraph:
+"acme/checkout → stripe/api → aws/us-east-1".
 
 With --fail-on service-down (or service-degraded) the command exits with
 code 3 when one of your own services (kind: service) ends up down (or

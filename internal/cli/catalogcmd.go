@@ -12,6 +12,7 @@ import (
 
 	"github.com/depgraph/depgraph/catalogs"
 	"github.com/depgraph/depgraph/internal/catalog"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/model"
@@ -175,7 +176,7 @@ func runCatalogShow(o *catalogOptions) error {
 		return render.JSON(o.IO.Out, map[string]any{"schema_version": 1, "catalog": o.Name, "nodes": nodes})
 	}
 	ew := o.IO.Out
-	fmt.Fprintf(ew, "catalog %s: %d nodes\n", o.Name, len(nodes))
+	fmt.Fprintf(ew, "catalog %s: %s\n", o.Name, english.Count(len(nodes), "node", "nodes"))
 	for _, n := range nodes {
 		fmt.Fprintf(ew, "\n%s (%s)", n.ID, n.Kind)
 		if n.Name != n.ID {
@@ -249,7 +250,8 @@ func runCatalogLint(o *catalogOptions) error {
 				fmt.Fprintf(o.IO.ErrOut, "depgraph: %s: %s: %s\n", f.Severity, f.Pos, f.Message)
 			}
 		}
-		fmt.Fprintf(o.IO.Out, "%d catalogs, %d nodes: %d errors, %d warnings\n", len(es), len(res.Model.Nodes), nErr, len(findings)-nErr)
+		fmt.Fprintf(o.IO.Out, "%s, %s: %s, %s\n", english.Count(len(es), "catalog", "catalogs"), english.Count(len(res.Model.Nodes), "node", "nodes"),
+			english.Count(nErr, "error", "errors"), english.Count(len(findings)-nErr, "warning", "warnings"))
 		if !o.Warnings && len(findings) > nErr {
 			fmt.Fprintf(o.IO.ErrOut, "depgraph: hint: --warnings lists the warnings (sources older than a year, nodes without a confidence)\n")
 		}

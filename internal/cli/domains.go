@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
@@ -146,7 +147,7 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 				used++
 			}
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: unavailability from the incident history for %d nodes\n", used)
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: hint: unavailability from the incident history for %s\n", english.Count(used, "node", "nodes"))
 	}
 	var targets []int32
 	if len(opts.Targets) > 0 {
@@ -251,7 +252,7 @@ func trimZeros(d []*big.Int) []*big.Int {
 }
 
 func openPSAText(w io.Writer, r openPSAResult) error {
-	fmt.Fprintf(w, "top %s: %s minimal cut sets (order ≤ %d)", r.Top, r.MCSCount, r.MaxOrder)
+	fmt.Fprintf(w, "top %s: %s (order ≤ %d)", r.Top, english.CountString(r.MCSCount.String(), "minimal cut set", "minimal cut sets"), r.MaxOrder)
 	if r.Truncated {
 		fmt.Fprint(w, ", larger sets may have been cut off")
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 )
 
 // layerOrder sorts layers for people: your services first, then the
@@ -67,8 +68,8 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		ew.printf("  nothing else is affected.\n")
 		return ew.err
 	default:
-		ew.printf("  %d of your services down, %d degraded; %d nodes down and %d degraded in all.\n",
-			len(s.ServicesDown), len(s.ServicesDegraded), s.Down, s.Degraded)
+		ew.printf("  %d of your services down, %d degraded; %s down and %d degraded in all.\n",
+			len(s.ServicesDown), len(s.ServicesDegraded), english.Count(s.Down, "node", "nodes"), s.Degraded)
 	}
 	groups := map[string][]blast.Affected{}
 	var layers []string
@@ -109,7 +110,8 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		}
 	}
 	if unused > 0 {
-		ew.printf("\n(%d more affected nodes are used by none of your services; --all lists them)\n", unused)
+		ew.printf("\n(%s used by none of your services; --all lists %s)\n",
+			english.Count(unused, "more affected node is", "more affected nodes are"), english.Noun(unused, "it", "them"))
 	}
 	return ew.err
 }
@@ -126,12 +128,13 @@ func percent(x float64) string {
 	return fmt.Sprintf("%.0f%%", p)
 }
 
-// chain formats a path from a failed node to an affected one the way a
-// reader follows blame: affected ← … ← failed.
+// chain formats a path from a failed node to an affected one, affected
+// first: affected → … → failed. Every arrow depgraph prints reads "depends
+// on", as the edges of the model and of the pictures do.
 func chain(path []string) string {
 	parts := slices.Clone(path)
 	slices.Reverse(parts)
-	return strings.Join(parts, " ← ")
+	return strings.Join(parts, " → ")
 }
 
 // errWriter remembers the first write error so printing code stays flat.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/render"
 )
 
@@ -21,6 +22,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join":   func(ids []string) string { return strings.Join(ids, ", ") },
 	"first":  firstN,
 	"more":   func(s []string, n int) int { return max(0, len(s)-n) },
+	"minus":  func(a, b int) int { return a - b },
 	"pct":    func(f float64) string { return percent(f) },
 	"prob":   func(f float64) string { return fmt.Sprintf("%.3g", f) },
 	"hours":  hours,
@@ -138,12 +140,7 @@ func hours(h float64) string {
 	return fmt.Sprintf("%.0f min", h*60)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func plural(n int, one, many string) string { return english.Count(n, one, many) }
 
 func shortHash(h string) string {
 	if i := strings.IndexByte(h, ':'); i >= 0 && len(h) > i+13 {
