@@ -122,6 +122,11 @@ func runCatalogList(o *catalogOptions) error {
 		return err
 	}
 	if o.JSON {
+		for i := range es { // lists as [], never null
+			es[i].Includes = nonNil(es[i].Includes)
+			es[i].Kinds = nonNil(es[i].Kinds)
+			es[i].FeedTypes = nonNil(es[i].FeedTypes)
+		}
 		return render.JSON(o.IO.Out, map[string]any{"schema_version": 1, "catalogs": es})
 	}
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
@@ -260,4 +265,12 @@ func runCatalogLint(o *catalogOptions) error {
 		return &InputError{Err: fmt.Errorf("catalog lint found %d errors", nErr)}
 	}
 	return nil
+}
+
+// nonNil returns s, or an empty slice for nil, so JSON prints [].
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
