@@ -270,14 +270,20 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 	slices.SortStableFunc(sets, func(a, b set) int {
 		return cmp.Or(cmp.Compare(len(a.ids), len(b.ids)), cmp.Compare(b.prob, a.prob), slices.Compare(a.ids, b.ids))
 	})
+	ownRoots := 0
 	for _, s := range sets {
 		if len(s.ids) == 1 {
+			if u, _ := g.Lookup(s.ids[0]); ownOrgRoot(g, u) {
+				ownRoots++
+				continue
+			}
 			td.SPOFs = append(td.SPOFs, s.ids[0])
 		}
 		if len(td.CutSets) < opts.MaxSets || len(s.ids) == 1 {
 			td.CutSets = append(td.CutSets, s.ids)
 		}
 	}
+	td.uncount(ownRoots)
 	if res != nil && td.Missing == 0 && !math.IsNaN(res.Probability) {
 		p := res.Probability
 		h := p * HoursPerYear

@@ -40,9 +40,9 @@ const (
 	RuleMaxSourceAge = "max_source_age"
 )
 
-// MaxDays is the largest max_source_age limit, 100 years: far below the
+// MaxDays is the largest max_source_age limit (about 274 years): below the
 // 106,751 days where a time.Duration overflows.
-const MaxDays = 36525
+const MaxDays = 100_000
 
 // RuleTypes lists the rule types in a stable order.
 var RuleTypes = []string{RuleNoSPOF, RuleFailoverIndependent, RuleMaxConcentration, RuleMaxSourceAge}
@@ -289,7 +289,7 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 			} else if n < 1 {
 				d.errorf(v, "", "%s %d: use at least 1", what, n)
 			} else if n > MaxDays {
-				d.errorf(v, "", "%s %d: use at most %d (100 years)", what, n, MaxDays)
+				d.errorf(v, "", "%s %d: use at most %d", what, n, MaxDays)
 			} else {
 				r.Days = n
 			}
