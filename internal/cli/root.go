@@ -13,9 +13,6 @@ import (
 	"github.com/depgraph/depgraph/internal/iostreams"
 )
 
-// Version is the build's version, set by the linker.
-var Version = "dev"
-
 const rootLong = `depgraph makes fourth-party risk visible: the failures that reach you not
 from your vendors but from your vendors' vendors and the cloud regions
 underneath them.
