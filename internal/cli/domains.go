@@ -80,14 +80,19 @@ func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domains
   $ depgraph domains --openpsa tree.xml tree-basic-events.xml --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
+			if len(opts.OpenPSA) > 0 && !opts.ByNode {
+				// --openpsa tree.xml events.xml: the files after the
+				// first are fault trees too, as the help says.
+				opts.OpenPSA, opts.Targets = append(opts.OpenPSA, args...), nil
+			}
 			if opts.MaxOrder < 0 || opts.MaxOrder > 64 {
 				return flagErrorf("--max-order %d: use 1 to 64 (0: default)", opts.MaxOrder)
 			}
 			if opts.HardThreshold < 0 || opts.HardThreshold > 1 {
 				return flagErrorf("--hard-threshold %g is outside [0, 1]", opts.HardThreshold)
 			}
-			if len(opts.OpenPSA) > 0 && (len(args) > 0 || opts.ByNode) {
-				return flagErrorf("--openpsa reads fault trees, not a model: it takes no targets and no --by-node")
+			if len(opts.OpenPSA) > 0 && opts.ByNode {
+				return flagErrorf("--openpsa reads fault trees, not a model: it takes no --by-node")
 			}
 			if (opts.Count || opts.Sets) && len(opts.OpenPSA) == 0 {
 				return flagErrorf("--count and --sets go with --openpsa")
