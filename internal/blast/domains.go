@@ -29,6 +29,9 @@ type DomainOptions struct {
 	// NodeLimit bounds the decision diagrams (memory); 0 means the
 	// engine's default.
 	NodeLimit int
+	// Progress, when not nil, is called after each target with the
+	// number done and the total.
+	Progress func(done, total int)
 }
 
 // DomainsResult holds the shared failure domains of some targets.
@@ -146,6 +149,9 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 			return nil, fmt.Errorf("blast: domains of %s: %w", g.ModelNode(t).ID, err)
 		}
 		out.Targets = append(out.Targets, *td)
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(targets))
+		}
 	}
 	slices.SortStableFunc(out.Targets, func(a, b TargetDomains) int {
 		pa, pb := -1.0, -1.0

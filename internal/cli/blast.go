@@ -99,7 +99,7 @@ func runBlast(_ context.Context, opts *blastOptions) error {
 		if opts.Format == render.FormatJSON {
 			return render.JSON(w, res)
 		}
-		return render.BlastText(w, res, render.BlastTextOptions{All: opts.All})
+		return render.BlastText(w, res, render.BlastTextOptions{All: opts.All, Color: opts.IO.ColorEnabled() && (opts.Output == "" || opts.Output == "-")})
 	})
 	if err != nil {
 		return err

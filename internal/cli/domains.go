@@ -175,7 +175,10 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 	if len(targets) == 0 {
 		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
 	}
-	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit})
+	prog := opts.IO.Progress()
+	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
+		Progress: func(done, total int) { prog.Count("analysed targets", done, total) }})
+	prog.Done()
 	if err != nil {
 		return analysisError(err, opts.Timeout)
 	}

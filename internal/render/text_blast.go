@@ -54,6 +54,22 @@ type BlastTextOptions struct {
 	// All lists the nodes none of your services uses too; by default they
 	// are only counted.
 	All bool
+	// Color marks the state words with terminal colours: down red,
+	// degraded yellow. Only for a terminal (iostreams.ColorEnabled).
+	Color bool
+}
+
+// stateColors are the ANSI colours of the state words.
+var stateColors = map[string]string{blast.StateDown: "\x1b[31m", blast.StateDegraded: "\x1b[33m"}
+
+// state writes a state word, coloured when asked. Every coloured word
+// carries the same number of invisible bytes, so tabwriter's columns stay
+// aligned.
+func (o BlastTextOptions) state(s string) string {
+	if c, ok := stateColors[s]; ok && o.Color {
+		return c + s + "\x1b[0m"
+	}
+	return s
 }
 
 // BlastText writes a blast result for people: a one-line summary, then the
@@ -103,7 +119,7 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 			return strings.Compare(a.ID, b.ID)
 		})
 		for _, a := range items {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.State, percent(a.Impairment), chain(a.Path))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", opts.state(a.State), percent(a.Impairment), chain(a.Path))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
