@@ -28,7 +28,8 @@ func TestMain(m *testing.M) {
 // Regenerate expected output with UPDATE_SCRIPTS=1.
 func TestScripts(t *testing.T) {
 	// go-graphviz caches its compiled WebAssembly under TMPDIR; share one
-	// directory across scripts so each call does not compile it afresh.
+	// directory across scripts so each drawing does not compile it afresh
+	// (commands that draw nothing never load it).
 	shared := t.TempDir()
 	data, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data"))
 	if err != nil {
