@@ -36,15 +36,15 @@ On the built-in example:
 	  1 of your services down, 0 degraded; 12 nodes down and 0 degraded in all.
 
 	Your services and components
-	  down  100%  acme/llm-failover ← azure/southcentralus/openai ← azure/southcentralus
-	  down  100%  acme/support-bot ← acme/llm-failover ← azure/southcentralus/openai ← azure/southcentralus
+	  down  100%  acme/llm-failover → azure/southcentralus/openai → azure/southcentralus
+	  down  100%  acme/support-bot → acme/llm-failover → azure/southcentralus/openai → azure/southcentralus
 
 	Third parties
-	  down  100%  openai ← azure/southcentralus
-	  down  100%  openai/api ← openai ← azure/southcentralus
+	  down  100%  openai → azure/southcentralus
+	  down  100%  openai/api → openai → azure/southcentralus
 
 	Cloud services
-	  down  100%  azure/southcentralus/openai ← azure/southcentralus
+	  down  100%  azure/southcentralus/openai → azure/southcentralus
 
 	(7 more affected nodes are used by none of your services; --all lists them)
 

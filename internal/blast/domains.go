@@ -29,6 +29,9 @@ type DomainOptions struct {
 	// NodeLimit bounds the decision diagrams (memory); 0 means the
 	// engine's default.
 	NodeLimit int
+	// Progress, when not nil, is called after each target with the
+	// number done and the total.
+	Progress func(done, total int)
 }
 
 // DomainsResult holds the shared failure domains of some targets.
@@ -150,6 +153,9 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 			return nil, fmt.Errorf("blast: domains of %s: %w", g.ModelNode(t).ID, err)
 		}
 		out.Targets = append(out.Targets, *td)
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(targets))
+		}
 	}
 	slices.SortStableFunc(out.Targets, func(a, b TargetDomains) int {
 		pa, pb := -1.0, -1.0
@@ -274,14 +280,20 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 	slices.SortStableFunc(sets, func(a, b set) int {
 		return cmp.Or(cmp.Compare(len(a.ids), len(b.ids)), cmp.Compare(b.prob, a.prob), slices.Compare(a.ids, b.ids))
 	})
+	ownRoots := 0
 	for _, s := range sets {
 		if len(s.ids) == 1 {
+			if u, _ := g.Lookup(s.ids[0]); ownOrgRoot(g, u) {
+				ownRoots++
+				continue
+			}
 			td.SPOFs = append(td.SPOFs, s.ids[0])
 		}
 		if len(td.CutSets) < opts.MaxSets || len(s.ids) == 1 {
 			td.CutSets = append(td.CutSets, s.ids)
 		}
 	}
+	td.uncount(ownRoots)
 	if res != nil && td.Missing == 0 && !math.IsNaN(res.Probability) {
 		p := res.Probability
 		h := p * HoursPerYear

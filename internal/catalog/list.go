@@ -11,26 +11,28 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Entry summarises one catalog file.
+// Entry summarises one catalog file (`depgraph catalog list --json` prints
+// it with these snake_case keys; lists are never null).
 type Entry struct {
 	// Name is the catalog's name (its file name without .yaml).
-	Name string
+	Name string `json:"name"`
 	// Description is the catalog header's description.
-	Description string
+	Description string `json:"description"`
 	// File is the file's path inside the folder.
-	File string
+	File string `json:"file"`
 	// Includes lists the catalogs and files it includes, as written.
-	Includes []string
+	Includes []string `json:"includes"`
 	// Kinds lists the node kinds it uses, sorted (nested nodes get their
 	// default kind).
-	Kinds []string
+	Kinds []string `json:"kinds"`
 	// FeedTypes lists the status feed types it uses, sorted.
-	FeedTypes []string
+	FeedTypes []string `json:"feed_types"`
 	// Nodes counts its nodes, nested ones included.
-	Nodes int
+	Nodes int `json:"nodes"`
 	// OldestAsOf and NewestAsOf are the earliest and latest as_of dates of
 	// its sources, "" when it has none.
-	OldestAsOf, NewestAsOf string
+	OldestAsOf string `json:"oldest_as_of"`
+	NewestAsOf string `json:"newest_as_of"`
 }
 
 // nestKinds maps the nesting keys to the default kind of their entries.

@@ -37,8 +37,9 @@ fixed point. A nested node (a zone of a region, a component of a vendor) is
 part of its parent: failing the parent fails it.
 
 Each affected node is listed with its state, the share lost, and the chain
-that explains it, read from the affected node back to the failure:
-"acme/checkout ← stripe/api ← aws/us-east-1".
+that explains it, from the affected node down to the failure; each arrow
+reads "depends on", as everywhere in depgraph:
+"acme/checkout → stripe/api → aws/us-east-1".
 
 Nodes tagged control-plane (or with an id ending in /control-plane) and
 data-plane are marked: a control-plane failure means you can't deploy, a
@@ -104,7 +105,7 @@ func runBlast(_ context.Context, opts *blastOptions) error {
 		if opts.Format == render.FormatJSON {
 			return render.JSON(w, res)
 		}
-		return render.BlastText(w, res, render.BlastTextOptions{All: opts.All})
+		return render.BlastText(w, res, render.BlastTextOptions{All: opts.All, Color: opts.IO.ColorEnabled() && (opts.Output == "" || opts.Output == "-")})
 	})
 	if err != nil {
 		return err

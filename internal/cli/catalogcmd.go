@@ -12,6 +12,7 @@ import (
 
 	"github.com/depgraph/depgraph/catalogs"
 	"github.com/depgraph/depgraph/internal/catalog"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/model"
@@ -126,6 +127,11 @@ func runCatalogList(o *catalogOptions) error {
 		return err
 	}
 	if o.JSON {
+		for i := range es { // lists as [], never null
+			es[i].Includes = nonNil(es[i].Includes)
+			es[i].Kinds = nonNil(es[i].Kinds)
+			es[i].FeedTypes = nonNil(es[i].FeedTypes)
+		}
 		return render.JSON(o.IO.Out, map[string]any{"schema_version": 1, "catalogs": es})
 	}
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
@@ -184,7 +190,7 @@ func runCatalogShow(o *catalogOptions) error {
 		return render.JSON(o.IO.Out, map[string]any{"schema_version": 1, "catalog": o.Name, "nodes": nodes})
 	}
 	ew := o.IO.Out
-	fmt.Fprintf(ew, "catalog %s: %d nodes\n", o.Name, len(nodes))
+	fmt.Fprintf(ew, "catalog %s: %s\n", o.Name, english.Count(len(nodes), "node", "nodes"))
 	for _, n := range nodes {
 		fmt.Fprintf(ew, "\n%s (%s)", n.ID, n.Kind)
 		if n.Name != n.ID {
@@ -277,7 +283,8 @@ func runCatalogLint(o *catalogOptions) error {
 				fmt.Fprintf(o.IO.ErrOut, "depgraph: %s: %s: %s\n", f.Severity, f.Pos, f.Message)
 			}
 		}
-		fmt.Fprintf(o.IO.Out, "%d catalogs, %d nodes: %d errors, %d warnings\n", len(es), len(res.Model.Nodes), nErr, len(findings)-nErr)
+		fmt.Fprintf(o.IO.Out, "%s, %s: %s, %s\n", english.Count(len(es), "catalog", "catalogs"), english.Count(len(res.Model.Nodes), "node", "nodes"),
+			english.Count(nErr, "error", "errors"), english.Count(len(findings)-nErr, "warning", "warnings"))
 		if !o.Warnings && len(findings) > nErr {
 			fmt.Fprintf(o.IO.ErrOut, "depgraph: hint: --warnings lists the warnings (sources older than a year, nodes without a confidence)\n")
 		}
@@ -286,4 +293,12 @@ func runCatalogLint(o *catalogOptions) error {
 		return &InputError{Err: fmt.Errorf("catalog lint found %d errors", nErr)}
 	}
 	return nil
+}
+
+// nonNil returns s, or an empty slice for nil, so JSON prints [].
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

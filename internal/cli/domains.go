@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
@@ -79,14 +80,19 @@ func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domains
   $ depgraph domains --openpsa tree.xml tree-basic-events.xml --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
+			if len(opts.OpenPSA) > 0 && !opts.ByNode {
+				// --openpsa tree.xml events.xml: the files after the
+				// first are fault trees too, as the help says.
+				opts.OpenPSA, opts.Targets = append(opts.OpenPSA, args...), nil
+			}
 			if opts.MaxOrder < 0 || opts.MaxOrder > 64 {
 				return flagErrorf("--max-order %d: use 1 to 64 (0: default)", opts.MaxOrder)
 			}
 			if opts.HardThreshold < 0 || opts.HardThreshold > 1 {
 				return flagErrorf("--hard-threshold %g is outside [0, 1]", opts.HardThreshold)
 			}
-			if len(opts.OpenPSA) > 0 && (len(args) > 0 || opts.ByNode) {
-				return flagErrorf("--openpsa reads fault trees, not a model: it takes no targets and no --by-node")
+			if len(opts.OpenPSA) > 0 && opts.ByNode {
+				return flagErrorf("--openpsa reads fault trees, not a model: it takes no --by-node")
 			}
 			if (opts.Count || opts.Sets) && len(opts.OpenPSA) == 0 {
 				return flagErrorf("--count and --sets go with --openpsa")
@@ -177,7 +183,10 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 	if len(targets) == 0 {
 		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
 	}
-	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit})
+	prog := opts.IO.Progress()
+	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
+		Progress: func(done, total int) { prog.Count("analysed targets", done, total) }})
+	prog.Done()
 	if err != nil {
 		return analysisError(err, opts.Timeout)
 	}
@@ -259,7 +268,7 @@ func trimZeros(d []*big.Int) []*big.Int {
 }
 
 func openPSAText(w io.Writer, r openPSAResult) error {
-	fmt.Fprintf(w, "top %s: %s minimal cut sets (order ≤ %d)", r.Top, r.MCSCount, r.MaxOrder)
+	fmt.Fprintf(w, "top %s: %s (order ≤ %d)", r.Top, english.CountString(r.MCSCount.String(), "minimal cut set", "minimal cut sets"), r.MaxOrder)
 	if r.Truncated {
 		fmt.Fprint(w, ", larger sets may have been cut off")
 	}

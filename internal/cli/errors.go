@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/ingest"
 )
@@ -57,6 +59,38 @@ func exitCode(err error) int {
 		return ExitInput
 	}
 	return ExitFailure
+}
+
+// commandError is an error whose message was reworded to name the command
+// the user ran; it unwraps to the original (exit codes follow it).
+type commandError struct {
+	msg string
+	err error
+}
+
+func (e *commandError) Error() string { return e.msg }
+func (e *commandError) Unwrap() error { return e.err }
+
+// nameCommand rewords errors from shared analysis code so they name the
+// command the user ran, not the package that found the problem: an unknown
+// node met by domains, explain or graph --focus said "blast: no node …".
+func nameCommand(cmd *cobra.Command, err error) error {
+	var unk *blast.UnknownNodeError
+	if cmd == nil || !errors.As(err, &unk) {
+		return err
+	}
+	name := strings.TrimSpace(strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()))
+	if name == "" {
+		return err
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "blast: no node "); i >= 0 {
+		msg = msg[:i] + name + ": " + msg[i+len("blast: "):]
+	}
+	if !strings.HasPrefix(msg, name+":") {
+		msg = name + ": " + msg
+	}
+	return &commandError{msg: msg, err: err}
 }
 
 // printError writes err on w in the house style, one "depgraph: error:"

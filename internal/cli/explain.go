@@ -79,7 +79,7 @@ func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Example: `  $ depgraph explain --impacted acme/support-bot,acme/checkout --healthy acme/on-call \
       --from 2025-06-12T17:45Z --to 2025-06-12T21:00Z -m acme.yaml
   $ depgraph explain --impacted acme/support-bot --from 2025-06-12 --incidents saved/*.json --json
-  $ depgraph explain ... --format markdown`,
+  $ depgraph explain --impacted acme/checkout --from 2025-06-12T17:45Z --format markdown`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/iostreams"
 )
@@ -67,7 +68,7 @@ func runExportFormat(opts *exportFormatOptions) error {
 		}
 		for _, t := range res.Targets {
 			if n, err := strconv.Atoi(t.Count); err == nil && n > len(t.CutSets) {
-				warn(opts.IO.ErrOut, "%s: %d of its %d failure domains written (the smallest first)", t.Target, len(t.CutSets), n)
+				warn(opts.IO.ErrOut, "%s: %d of its %s written (the smallest first)", t.Target, len(t.CutSets), english.Count(n, "failure domain", "failure domains"))
 			}
 		}
 		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error { return export.DomainsCSV(w, g, res) })

@@ -160,7 +160,7 @@ broken or slow feed never stops the others. Each feed is stored in its own
 transaction. The run ends with a per-feed summary; the exit code is 1 when a
 feed failed.`,
 		Example: `  $ depgraph ingest -m acme.yaml
-  $ depgraph ingest --offline saved-feeds/ --db /tmp/test.db`,
+  $ depgraph ingest --offline saved-feeds/ --db test.db`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runIngest(cmd.Context(), opts)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/importer"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/model"
@@ -176,7 +177,7 @@ func runImport(opts *importOptions) error {
 		return err
 	}
 	if opts.Output != "" && opts.Output != "-" {
-		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %d nodes to %s\n", len(res.Nodes), opts.Output)
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %s to %s\n", english.Count(len(res.Nodes), "node", "nodes"), opts.Output)
 	}
 	return nil
 }

@@ -190,7 +190,10 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 			return err
 		}
 	}
+	prog := opts.IO.Progress()
+	ro.Progress = func(done, total int) { prog.Count("analysed services", done, total) }
 	r, err := report.Build(ctx, res.Model, g, ro)
+	prog.Done()
 	if errors.Is(err, report.ErrNoServices) {
 		return &InputError{Err: err}
 	}

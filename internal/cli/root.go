@@ -13,9 +13,6 @@ import (
 	"github.com/depgraph/depgraph/internal/iostreams"
 )
 
-// Version is the build's version, set by the linker.
-var Version = "dev"
-
 const rootLong = `depgraph makes fourth-party risk visible: the failures that reach you not
 from your vendors but from your vendors' vendors and the cloud regions
 underneath them.
@@ -47,6 +44,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetIn(ios.In)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkNumericFlags(cmd) }
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &FlagError{Err: err}
 	})
@@ -94,6 +92,7 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams) int {
 	if strings.HasPrefix(err.Error(), "unknown command") {
 		err = &FlagError{Err: err} // cobra reports these as plain errors
 	}
+	err = nameCommand(cmd, err)
 	printError(ios.ErrOut, err)
 	var fe *FlagError
 	if errors.As(err, &fe) && cmd != nil {

@@ -48,6 +48,10 @@ func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
 // SetStdoutTTY overrides terminal detection, for tests.
 func (s *IOStreams) SetStdoutTTY(v bool) { s.outTTY = v }
 
+// SetStderrTTY overrides terminal detection of the error output, for
+// tests.
+func (s *IOStreams) SetStderrTTY(v bool) { s.errTTY = v }
+
 // ColorEnabled reports whether output may use color: only on a terminal,
 // and never when NO_COLOR is set.
 func (s *IOStreams) ColorEnabled() bool {

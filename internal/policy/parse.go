@@ -43,6 +43,10 @@ const (
 	RuleNoUnquantified = "no_unquantified"
 )
 
+// MaxDays is the largest max_source_age limit (about 274 years): below the
+// 106,751 days where a time.Duration overflows.
+const MaxDays = 100_000
+
 // RuleTypes lists the rule types in a stable order.
 var RuleTypes = []string{RuleNoSPOF, RuleFailoverIndependent, RuleMaxConcentration, RuleMaxSourceAge, RuleNoUnquantified}
 
@@ -292,6 +296,8 @@ func (d *decoder) rule(n *yaml.Node) (Rule, bool) {
 				d.errorf(v, "", "%s: expected a whole number, found %s", what, ingest.Describe(v))
 			} else if n < 1 {
 				d.errorf(v, "", "%s %d: use at least 1", what, n)
+			} else if n > MaxDays {
+				d.errorf(v, "", "%s %d: use at most %d", what, n, MaxDays)
 			} else {
 				r.Days = n
 			}

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/view"
 	"io"
 	"slices"
@@ -42,7 +43,7 @@ func DOT(w io.Writer, v *view.View) error {
 		ew.printf("  %s -> %s %s;\n", quote(e.From), quote(e.To), attrs(edgeAttrs(e)))
 	}
 	if v.Omitted > 0 {
-		ew.printf("  %s [shape=\"note\" style=\"\" label=%s];\n", quote("(omitted)"), quote(fmt.Sprintf("%d nodes not shown", v.Omitted)))
+		ew.printf("  %s [shape=\"note\" style=\"\" label=%s];\n", quote("(omitted)"), quote(english.Count(v.Omitted, "node", "nodes")+" not shown"))
 	}
 	ew.printf("}\n")
 	return ew.err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/english"
 )
 
 // layerOrder sorts layers for people: your services first, then the
@@ -54,11 +55,28 @@ type BlastTextOptions struct {
 	// All lists the nodes none of your services uses too; by default they
 	// are only counted.
 	All bool
+	// Color marks the state words with terminal colours: down red,
+	// degraded yellow. Only for a terminal (iostreams.ColorEnabled).
+	Color bool
+}
+
+// stateColors are the ANSI colours of the state words.
+var stateColors = map[string]string{blast.StateDown: "\x1b[31m", blast.StateDegraded: "\x1b[33m"}
+
+// state writes a state word, coloured when asked. Every coloured word
+// carries the same number of invisible bytes, so tabwriter's columns stay
+// aligned.
+func (o BlastTextOptions) state(s string) string {
+	if c, ok := stateColors[s]; ok && o.Color {
+		return c + stateText(s) + "\x1b[0m"
+	}
+	return stateText(s)
 }
 
 // BlastText writes a blast result for people: a one-line summary, then the
 // affected nodes layer by layer with their state, impairment and the chain
-// that explains them ("checkout ← stripe/api ← aws/us-east-1").
+// that explains them ("checkout → stripe/api → aws/us-east-1": each arrow
+// reads "depends on").
 func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 	ew := &errWriter{w: w}
 	ew.printf("Failing %s:\n", strings.Join(r.Failed, ", "))
@@ -68,8 +86,8 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 		ew.printf("  nothing else is affected.\n")
 		return ew.err
 	default:
-		ew.printf("  %d of your services down, %d degraded; %d nodes down and %d degraded in all.\n",
-			len(s.ServicesDown), len(s.ServicesDegraded), s.Down, s.Degraded)
+		ew.printf("  %d of your services down, %d degraded; %s down and %d degraded in all.\n",
+			len(s.ServicesDown), len(s.ServicesDegraded), english.Count(s.Down, "node", "nodes"), s.Degraded)
 	}
 	if s.AtRisk > 0 {
 		ew.printf("  %d of your services and %d nodes in all at risk: they depend on the failure through a share nobody has published (impact: unknown).\n",
@@ -112,14 +130,15 @@ func BlastText(w io.Writer, r *blast.Result, opts BlastTextOptions) error {
 			if a.State == blast.StateAtRisk {
 				share = "?"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", stateText(a.State), share, chain(a.Path), planeNote(a))
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", opts.state(a.State), share, chain(a.Path), planeNote(a))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
 	if unused > 0 {
-		ew.printf("\n(%d more affected nodes are used by none of your services; --all lists them)\n", unused)
+		ew.printf("\n(%s used by none of your services; --all lists %s)\n",
+			english.Count(unused, "more affected node is", "more affected nodes are"), english.Noun(unused, "it", "them"))
 	}
 	return ew.err
 }
@@ -155,12 +174,13 @@ func percent(x float64) string {
 	return fmt.Sprintf("%.0f%%", p)
 }
 
-// chain formats a path from a failed node to an affected one the way a
-// reader follows blame: affected ← … ← failed.
+// chain formats a path from a failed node to an affected one, affected
+// first: affected → … → failed. Every arrow depgraph prints reads "depends
+// on", as the edges of the model and of the pictures do.
 func chain(path []string) string {
 	parts := slices.Clone(path)
 	slices.Reverse(parts)
-	return strings.Join(parts, " ← ")
+	return strings.Join(parts, " → ")
 }
 
 // errWriter remembers the first write error so printing code stays flat.

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/english"
 )
 
 // DomainsText writes failure domains for people: per target, worst first,
@@ -20,7 +21,8 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 		if i > 0 {
 			ew.printf("\n")
 		}
-		ew.printf("%s: %s failure domains up to %d nodes, %d single points of failure", t.Target, t.Count, r.MaxOrder, len(t.SPOFs))
+		ew.printf("%s: %s up to %s, %s", t.Target, english.CountString(t.Count, "failure domain", "failure domains"), english.Count(r.MaxOrder, "node", "nodes"),
+			english.Count(len(t.SPOFs), "single point of failure", "single points of failure"))
 		if t.Truncated {
 			ew.printf(" (larger domains may exist: raise --max-order)")
 		}
@@ -69,7 +71,7 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 			}
 			ew.printf("\n")
 		} else if t.Probability == nil && t.Missing > 0 {
-			ew.printf("  probability unknown: %d nodes in its cone have no unavailability\n", t.Missing)
+			ew.printf("  probability unknown: %s in its cone %s no unavailability\n", english.Count(t.Missing, "node", "nodes"), english.Noun(t.Missing, "has", "have"))
 		}
 		if len(t.Unquantified) > 0 {
 			ew.printf("  unquantified exposure (impact: unknown, not counted in the domains above):\n")

@@ -95,10 +95,12 @@ func mdCodeList(ids []string) string {
 	return strings.Join(parts, ", ")
 }
 
+// mdCodeChain formats a path from a cause to an impacted node like chain:
+// impacted first, each arrow reading "depends on".
 func mdCodeChain(path []string) string {
 	parts := make([]string, len(path))
 	for i, id := range path {
-		parts[i] = "`" + strings.ReplaceAll(id, "`", "'") + "`"
+		parts[len(path)-1-i] = "`" + strings.ReplaceAll(id, "`", "'") + "`"
 	}
 	return strings.Join(parts, " → ")
 }

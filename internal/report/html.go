@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/render"
 )
 
@@ -21,6 +22,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join":   func(ids []string) string { return strings.Join(ids, ", ") },
 	"first":  firstN,
 	"more":   func(s []string, n int) int { return max(0, len(s)-n) },
+	"minus":  func(a, b int) int { return a - b },
 	"pct":    func(f float64) string { return percent(f) },
 	"prob":   func(f float64) string { return fmt.Sprintf("%.3g", f) },
 	"hours":  hours,
@@ -138,12 +140,7 @@ func hours(h float64) string {
 	return fmt.Sprintf("%.0f min", h*60)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
+func plural(n int, one, many string) string { return english.Count(n, one, many) }
 
 func shortHash(h string) string {
 	if i := strings.IndexByte(h, ':'); i >= 0 && len(h) > i+13 {
@@ -210,12 +207,16 @@ func layoutTimeline(t *Timeline) *timelineSVG {
 		f := at.Sub(t.From).Seconds() / span
 		return float64(tlLeft) + math.Max(0, math.Min(1, f))*float64(plot)
 	}
+	step := tickStep(span, plot)
 	for m := time.Date(t.From.Year(), t.From.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(t.To); m = m.AddDate(0, 1, 0) {
-		if m.Before(t.From) {
+		if m.Before(t.From) || (int(m.Month())-1)%min(step, 12) != 0 || (step >= 12 && m.Year()%(step/12) != 0) {
 			continue
 		}
 		label := m.Format("Jan")
-		if m.Month() == time.January || len(s.Ticks) == 0 {
+		switch {
+		case step >= 12:
+			label = m.Format("2006")
+		case m.Month() == time.January || len(s.Ticks) == 0:
 			label = m.Format("Jan 2006")
 		}
 		s.Ticks = append(s.Ticks, tick{X: fmt.Sprintf("%.1f", x(m)), Label: label})
@@ -245,6 +246,23 @@ func layoutTimeline(t *Timeline) *timelineSVG {
 		lx += 40 + 8*len(l.Label)
 	}
 	return s
+}
+
+// minTickGap is the least room, in px, between two month ticks: enough
+// for a "Jan 2026" label at the tick font size.
+const minTickGap = 64
+
+// tickStep returns how many months apart the timeline's ticks are, so
+// that their labels never overprint: 1, 2, 3 or 6 months, or a whole number
+// of years (always starting on January). span is in seconds, plot in px.
+func tickStep(span float64, plot int) int {
+	months := span / (30.44 * 24 * 3600)
+	for _, step := range []int{1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200} {
+		if months <= 0 || float64(plot)*float64(step)/months >= minTickGap {
+			return step
+		}
+	}
+	return 1200
 }
 
 func impactClass(impact string) string {

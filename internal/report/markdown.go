@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/textsafe"
 )
@@ -24,8 +25,8 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	g := r.Generated
 	p("# Dependency risk report\n\n")
-	p("Generated %s from model `%s` (%d nodes, %d edges, %s); failure domains up to %d nodes.\n\n",
-		g.At.UTC().Format("2006-01-02 15:04 UTC"), g.ModelHash, g.Nodes, g.Edges, plural(len(g.Files), "file", "files"), g.MaxOrder)
+	p("Generated %s from model `%s` (%s, %s, %s); failure domains up to %s.\n\n",
+		g.At.UTC().Format("2006-01-02 15:04 UTC"), g.ModelHash, plural(g.Nodes, "node", "nodes"), plural(g.Edges, "edge", "edges"), plural(len(g.Files), "file", "files"), plural(g.MaxOrder, "node", "nodes"))
 
 	s := r.Summary
 	p("## Summary\n\n")
@@ -44,7 +45,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	p("### Worst shared failure domains\n\n")
 	if len(s.WorstDomains) == 0 {
-		p("None found up to %d nodes.\n\n", g.MaxOrder)
+		p("None found up to %s.\n\n", plural(g.MaxOrder, "node", "nodes"))
 	} else {
 		p("| Failure domain | Kind | Services down | Which |\n|---|---|--:|---|\n")
 		for _, d := range s.WorstDomains {
@@ -98,16 +99,17 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if sv.Truncated {
 			more = " (larger ones may exist)"
 		}
-		meta = append(meta, fmt.Sprintf("%s failure domains up to %d nodes%s, %d single points of failure (%d outside)", sv.DomainCount, g.MaxOrder, more, sv.SPOFCount, sv.ExternalSPOFs))
+		meta = append(meta, fmt.Sprintf("%s up to %s%s, %s (%d outside)", english.CountString(sv.DomainCount, "failure domain", "failure domains"), plural(g.MaxOrder, "node", "nodes"), more,
+			plural(sv.SPOFCount, "single point of failure", "single points of failure"), sv.ExternalSPOFs))
 		p("%s.\n", strings.Join(meta, "; "))
 		if sv.DefeatedCount > len(sv.Defeated) {
-			p("\n%d failover groups on the way to this service are defeated by one node; %d shown.\n", sv.DefeatedCount, len(sv.Defeated))
+			p("\n%s on the way to this service %s defeated by one node; %d shown.\n", plural(sv.DefeatedCount, "failover group", "failover groups"), english.Noun(sv.DefeatedCount, "is", "are"), len(sv.Defeated))
 		}
 		for _, d := range sv.Defeated {
 			causes := codeList(causeNodes(d.Causes))
 			others := ""
 			if d.CauseCount > len(d.Causes) {
-				others = fmt.Sprintf(" and %d other nodes", d.CauseCount-len(d.Causes))
+				others = " and " + plural(d.CauseCount-len(d.Causes), "other node", "other nodes")
 			}
 			on := ""
 			if d.Owner != sv.ID {
@@ -179,7 +181,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			p("| `%s`%s | %s | %s | %d | %d |\n", n.Node, name, n.Kind, percent(n.Share), len(n.TakesDown), len(n.Degrades))
 		}
 		if c.Count > len(c.Nodes) {
-			p("\n%d outside nodes reach your services; the %d reaching the most are shown.\n", c.Count, len(c.Nodes))
+			p("\n%s your services; the %d reaching the most are shown.\n", plural(c.Count, "outside node reaches", "outside nodes reach"), len(c.Nodes))
 		}
 	}
 

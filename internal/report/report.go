@@ -311,6 +311,9 @@ type Options struct {
 	ListedStale int
 	// PictureNodes caps the nodes drawn; 0 means 150.
 	PictureNodes int
+	// Progress, when not nil, is called after the failure domains of each
+	// service with the number done and the total.
+	Progress func(done, total int)
 	// Incidents, when not nil, is the incident history to draw (see
 	// Incidents); TimelineFrom and TimelineTo bound it.
 	Incidents    []Incident
@@ -351,7 +354,7 @@ func Build(ctx context.Context, m *model.Model, g *graph.Graph, opts Options) (*
 	if len(services) == 0 {
 		return nil, ErrNoServices
 	}
-	dom, err := blast.Domains(ctx, g, services, blast.DomainOptions{MaxOrder: opts.MaxOrder, MaxSets: 4 * opts.ListedPerService, NodeLimit: opts.NodeLimit})
+	dom, err := blast.Domains(ctx, g, services, blast.DomainOptions{MaxOrder: opts.MaxOrder, MaxSets: 4 * opts.ListedPerService, NodeLimit: opts.NodeLimit, Progress: opts.Progress})
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

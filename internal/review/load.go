@@ -109,6 +109,11 @@ func LoadCandidate(opts ingest.Options, base *model.Model, spec, node string) (*
 		c.Node = node
 		return c, nil
 	}
+	if root := orgRoot(top); root != "" {
+		// sendgrid and sendgrid/hosting: one organisation, written as
+		// several top-level nodes; its root node is the candidate.
+		top = []string{root}
+	}
 	switch len(top) {
 	case 0:
 		return nil, ingest.ErrorList{{Pos: model.Pos{File: "command line"}, Msg: fmt.Sprintf("review: %s defines no node", spec)}}
@@ -126,4 +131,23 @@ func cutList(ids []string, n int) string {
 		return strings.Join(ids, ", ")
 	}
 	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more", len(ids)-n)
+}
+
+// orgRoot returns the organisation root when all ids belong to one
+// organisation whose root node is among them (sendgrid for sendgrid and
+// sendgrid/hosting), or "".
+func orgRoot(ids []string) string {
+	if len(ids) < 2 {
+		return ""
+	}
+	org := model.Org(ids[0])
+	for _, id := range ids {
+		if model.Org(id) != org {
+			return ""
+		}
+	}
+	if slices.Contains(ids, org) {
+		return org
+	}
+	return ""
 }

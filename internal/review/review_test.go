@@ -249,3 +249,37 @@ func TestMarkdownEscapes(t *testing.T) {
 		t.Errorf("text output has no verdict:\n%s", b.String())
 	}
 }
+
+// TestCandidateOrganisationRoot is issue 16 item 14: `review --candidate
+// sendgrid` failed ("sendgrid defines 2 top-level nodes") because the
+// catalog writes sendgrid/hosting beside sendgrid rather than inside it.
+// The organisation's root node is the candidate; two organisations still
+// need --node.
+func TestCandidateOrganisationRoot(t *testing.T) {
+	res, err := ingest.Load(exampleOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"sendgrid", "stripe"} {
+		c, err := LoadCandidate(exampleOptions, res.Model, spec, "")
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		if c.Node != spec {
+			t.Errorf("%s: candidate got:%s want:%s", spec, c.Node, spec)
+		}
+	}
+	for _, tt := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"sendgrid", "sendgrid/hosting"}, "sendgrid"},
+		{[]string{"a/x", "a/y"}, ""},
+		{[]string{"a", "b"}, ""},
+		{[]string{"a"}, ""},
+	} {
+		if got := orgRoot(tt.ids); got != tt.want {
+			t.Errorf("orgRoot(%v): got:%q want:%q", tt.ids, got, tt.want)
+		}
+	}
+}

@@ -23,8 +23,12 @@ type View struct {
 	Nodes []Node `json:"nodes"`
 	// Edges are drawn in this order (sorted by from, then to).
 	Edges []Edge `json:"edges"`
-	// Omitted counts the nodes the view left out (focus, depth, limit).
+	// Omitted counts the nodes the view left out (focus, depth, limit,
+	// unused).
 	Omitted int `json:"omitted"`
+	// Unused counts the omitted nodes left out because none of your
+	// services depends on them (Options.UsedOnly).
+	Unused int `json:"unused,omitempty"`
 }
 
 // Node is one node of a View.
@@ -73,6 +77,11 @@ type Options struct {
 	// Failed and Blast mark a blast radius; Blast may be nil.
 	Failed []int32
 	Blast  *blast.Propagation
+	// UsedOnly leaves out the nodes none of your services depends on
+	// (graph.Party 0: the unused regions and services of included
+	// catalogs), the focus and failed nodes excepted. It is ignored when
+	// the model has no service.
+	UsedOnly bool
 }
 
 // Build computes the view of g that opts asks for.
@@ -86,13 +95,30 @@ func Build(g *graph.Graph, opts Options) *View {
 			ids[i] = int32(i)
 		}
 	}
-	in := make(map[int32]bool, len(ids))
-	for _, i := range ids {
-		in[i] = true
-	}
 	failed := make(map[int32]bool, len(opts.Failed))
 	for _, f := range opts.Failed {
 		failed[f] = true
+	}
+	unused := 0
+	if opts.UsedOnly && len(g.Services()) > 0 {
+		keep := make(map[int32]bool, len(opts.Focus)+len(opts.Failed))
+		for _, f := range opts.Focus {
+			keep[f] = true
+		}
+		for f := range failed {
+			keep[f] = true
+		}
+		used := ids[:0:0]
+		for _, i := range ids {
+			if g.Party(i) != 0 || keep[i] {
+				used = append(used, i)
+			}
+		}
+		unused, ids = len(ids)-len(used), used
+	}
+	in := make(map[int32]bool, len(ids))
+	for _, i := range ids {
+		in[i] = true
 	}
 	onPath := map[[2]int32]bool{}
 	var risk *blast.AtRisk
@@ -107,7 +133,7 @@ func Build(g *graph.Graph, opts Options) *View {
 			onPath[[2]int32{u, risk.Via[u]}] = true
 		}
 	}
-	v := &View{Name: opts.Name, Nodes: []Node{}, Edges: []Edge{}, Omitted: g.Len() - len(ids)}
+	v := &View{Name: opts.Name, Nodes: []Node{}, Edges: []Edge{}, Omitted: g.Len() - len(ids), Unused: unused}
 	for _, i := range ids {
 		m := g.ModelNode(i)
 		n := Node{ID: m.ID, Name: m.Name, Kind: string(m.Kind), Layer: g.Layer(i), Cluster: model.Org(m.ID), Failed: failed[i]}

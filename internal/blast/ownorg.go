@@ -1,0 +1,37 @@
+package blast
+
+import (
+	"math/big"
+
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/model"
+)
+
+// ownOrgRoot reports whether node u is the root of one of your own
+// organisations (acme for acme/checkout). Every nested node depends on its
+// parent, so the root is formally a single point of failure of all your
+// services; but its failure is your whole organisation failing, not a
+// dependency you could remove, and Domains does not report it.
+func ownOrgRoot(g *graph.Graph, u int32) bool {
+	id := g.ModelNode(u).ID
+	return g.Party(u) == 1 && model.Org(id) == id
+}
+
+// uncount takes n single-node failure domains out of td's count and order
+// distribution (both decimal strings).
+func (td *TargetDomains) uncount(n int) {
+	if n == 0 {
+		return
+	}
+	sub := func(s string) string {
+		v, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			return s
+		}
+		return v.Sub(v, big.NewInt(int64(n))).String()
+	}
+	td.Count = sub(td.Count)
+	if len(td.OrderDistribution) > 0 {
+		td.OrderDistribution[0] = sub(td.OrderDistribution[0])
+	}
+}
