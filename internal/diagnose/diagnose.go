@@ -87,11 +87,20 @@ type diag struct {
 	impacted []int32
 	healthy  []int32
 	ownExtra []int32 // own services not listed, when some are
+	isOwnExtra []bool
 	pages    []*page
 	window   time.Duration
 	rates    map[int32]float64
 	prior    map[int32]float64 // log prior odds, by sub index
 	priorTxt map[int32]string
+	// Indexes for the score: the pages each node is a subject or self of,
+	// the pages naming someone, and a stamp to visit each page once.
+	bySubject map[int32][]int32
+	bySelf    map[int32][]int32
+	naming    []int32
+	stamp     []int32
+	epoch     int32
+	touched   []int32
 }
 
 type hypo struct {
@@ -135,7 +144,7 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 	var all []hypo
 	for _, c := range cands {
 		p := blast.PropagateSeeds(d.net, []blast.Seed{{Node: c, Impairment: 1}})
-		all = append(all, hypo{roots: []int32{c}, score: d.score([]int32{c}, p.Impairment, nil), depth: depth[c]})
+		all = append(all, hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]})
 	}
 	sortHypos(d, all)
 	if opts.MaxRoots >= 2 && len(all) > 1 {
@@ -178,7 +187,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo
 		}
 		p := blast.PropagateSeeds(d.net, seeds)
 		slices.Sort(roots)
-		return hypo{roots: roots, score: d.score(roots, p.Impairment, nil), depth: dp}
+		return hypo{roots: roots, score: d.score(roots, p, nil), depth: dp}
 	}
 	type pair struct{ i, j int }
 	var pairs []hypo
@@ -265,7 +274,8 @@ func (d *diag) candidates() ([]int32, map[int32]int) {
 
 func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummary) {
 	var sum EvidenceSummary
-	d := &diag{g: g, rates: in.Rates, prior: map[int32]float64{}, priorTxt: map[int32]string{}, window: max(in.To.Sub(in.From), 0)}
+	d := &diag{g: g, rates: in.Rates, prior: map[int32]float64{}, priorTxt: map[int32]string{}, window: max(in.To.Sub(in.From), 0),
+		bySubject: map[int32][]int32{}, bySelf: map[int32][]int32{}}
 	n := g.Len()
 	children := make(map[int32][]int32)
 	parentG := make([]int32, n)
@@ -437,6 +447,10 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 		return out
 	}
 	d.impacted, d.healthy, d.ownExtra = mapAll(in.Impacted), mapAll(in.Healthy), mapAll(ownExtra)
+	d.isOwnExtra = make([]bool, d.sub.Len())
+	for _, o := range d.ownExtra {
+		d.isOwnExtra[o] = true
+	}
 	watched := map[int32]bool{}
 	for _, w := range in.Watched {
 		watched[w] = true
@@ -458,9 +472,54 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 				pg.start = ev.StartedAt
 			}
 		}
+		k := int32(len(d.pages))
 		d.pages = append(d.pages, pg)
+		for _, sj := range pg.subjects {
+			d.bySubject[sj] = append(d.bySubject[sj], k)
+		}
+		for _, sf := range pg.self {
+			d.bySelf[sf] = append(d.bySelf[sf], k)
+		}
+		if len(pg.named) > 0 {
+			d.naming = append(d.naming, k)
+		}
 	}
+	d.stamp = make([]int32, len(d.pages))
 	return d, sum
+}
+
+// touch lists the pages whose terms a hypothesis can move: those whose
+// subjects it impairs, those a root is the self of, and those naming
+// someone. Any other page's terms equal the null's (0).
+func (d *diag) touch(roots []int32, order []int32) []int32 {
+	d.epoch++
+	d.touched = d.touched[:0]
+	mark := func(ks []int32) {
+		for _, k := range ks {
+			if d.stamp[k] != d.epoch {
+				d.stamp[k] = d.epoch
+				d.touched = append(d.touched, k)
+			}
+		}
+	}
+	if len(order) < len(d.pages) {
+		for _, u := range order {
+			mark(d.bySubject[u])
+		}
+	} else {
+		for k := range d.pages {
+			if d.stamp[k] != d.epoch {
+				d.stamp[k] = d.epoch
+				d.touched = append(d.touched, int32(k))
+			}
+		}
+	}
+	for _, r := range roots {
+		mark(d.bySelf[r])
+	}
+	mark(d.naming)
+	slices.Sort(d.touched)
+	return d.touched
 }
 
 // classify sorts a speaker's words: it names nodes outside its own
@@ -560,8 +619,9 @@ func (d *diag) logPrior(s int32) float64 {
 
 // score returns a hypothesis's log posterior up to a constant, and
 // appends its factors to f when f is not nil.
-func (d *diag) score(roots []int32, x []float64, f *[]Factor) float64 {
+func (d *diag) score(roots []int32, p *blast.Propagation, f *[]Factor) float64 {
 	g := d.sub
+	x := p.Impairment
 	total := 0.0
 	add := func(kind string, node int32, w float64, text string) {
 		total += w
@@ -595,10 +655,19 @@ func (d *diag) score(roots []int32, x []float64, f *[]Factor) float64 {
 		}
 	}
 	wo, nOwn := 0.0, 0
-	for _, o := range d.ownExtra {
-		if x[o] > blast.Epsilon {
-			wo += math.Log(1 - OwnListed*x[o])
-			nOwn++
+	if len(p.Order) < len(d.ownExtra) {
+		for _, o := range p.Order {
+			if d.isOwnExtra[o] {
+				wo += math.Log(1 - OwnListed*x[o])
+				nOwn++
+			}
+		}
+	} else {
+		for _, o := range d.ownExtra {
+			if x[o] > blast.Epsilon {
+				wo += math.Log(1 - OwnListed*x[o])
+				nOwn++
+			}
 		}
 	}
 	if nOwn > 0 {
@@ -607,7 +676,8 @@ func (d *diag) score(roots []int32, x []float64, f *[]Factor) float64 {
 	// Status evidence.
 	var victimStart time.Time
 	rootStarts := map[int32]time.Time{}
-	for _, pg := range d.pages {
+	for _, k := range d.touch(roots, p.Order) {
+		pg := d.pages[k]
 		isRoot := false
 		for _, r := range roots {
 			if slices.Contains(pg.self, r) {
@@ -735,7 +805,7 @@ func (d *diag) describe(h hypo, prob float64) Hypothesis {
 	}
 	p := blast.PropagateSeeds(d.net, seeds)
 	var factors []Factor
-	score := d.score(h.roots, p.Impairment, &factors)
+	score := d.score(h.roots, p, &factors)
 	out := Hypothesis{Nodes: ids(g, h.roots), Layer: d.g.Layer(d.fromSub[h.roots[0]]), Score: math.Round(score*1e4) / 1e4,
 		Probability: math.Round(prob*1e6) / 1e6, Explains: []string{}, Unexplained: []string{}, Contradicts: []string{},
 		Evidence: []EvidenceItem{}, Paths: [][]string{}, Factors: factors, Reasons: []string{}}
@@ -743,7 +813,7 @@ func (d *diag) describe(h hypo, prob float64) Hypothesis {
 		if p.Impairment[o] > blast.Epsilon {
 			out.Explains = append(out.Explains, g.ModelNode(o).ID)
 			if path := p.Path(o); len(path) > 0 {
-				out.Paths = append(out.Paths, ids(g, path))
+				out.Paths = append(out.Paths, pathIDs(g, path))
 			}
 		} else {
 			out.Unexplained = append(out.Unexplained, g.ModelNode(o).ID)
@@ -800,6 +870,14 @@ func ids(g *graph.Graph, xs []int32) []string {
 		out[k] = g.ModelNode(x).ID
 	}
 	slices.Sort(out)
+	return out
+}
+
+func pathIDs(g *graph.Graph, xs []int32) []string {
+	out := make([]string, len(xs))
+	for k, x := range xs {
+		out[k] = g.ModelNode(x).ID
+	}
 	return out
 }
 

@@ -34,7 +34,7 @@
 //
 // Observations. A node reported impacted has likelihood
 // α + (1 − α − β)·x, one reported healthy 1 − α − (1 − α − β)·x, with the
-// false-positive rate α = 0.01 (a wrong report, or a cause outside the
+// false-positive rate α = 0.002 (a wrong report, or a cause outside the
 // model) and false-negative rate β = 0.1; a partial impairment raises the
 // chance of being seen impacted in proportion. A node nobody observed costs
 // nothing. When you list at least one of your own services as impacted,

@@ -12,7 +12,7 @@ import (
 const (
 	// FalsePositive is P(a node is reported impacted | it is not
 	// impaired): a wrong report, or a cause outside the model.
-	FalsePositive = 0.01
+	FalsePositive = 0.002
 	// FalseNegative is P(a node is reported healthy | it is down).
 	FalseNegative = 0.1
 	// OwnListed is P(you list one of your own services as impacted | it
