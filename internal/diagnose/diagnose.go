@@ -79,20 +79,20 @@ type page struct {
 }
 
 type diag struct {
-	g, sub   *graph.Graph
-	net      *shareNet
-	toSub    []int32
-	fromSub  []int32
-	parent   []int32 // sub index of each node's Parent, -1
-	impacted []int32
-	healthy  []int32
-	ownExtra []int32 // own services not listed, when some are
+	g, sub     *graph.Graph
+	net        *shareNet
+	toSub      []int32
+	fromSub    []int32
+	parent     []int32 // sub index of each node's Parent, -1
+	impacted   []int32
+	healthy    []int32
+	ownExtra   []int32 // own services not listed, when some are
 	isOwnExtra []bool
-	pages    []*page
-	window   time.Duration
-	rates    map[int32]float64
-	prior    map[int32]float64 // log prior odds, by sub index
-	priorTxt map[int32]string
+	pages      []*page
+	window     time.Duration
+	rates      map[int32]float64
+	prior      map[int32]float64 // log prior odds, by sub index
+	priorTxt   map[int32]string
 	// Indexes for the score: the pages each node is a subject or self of,
 	// the pages naming someone, and a stamp to visit each page once.
 	bySubject map[int32][]int32
