@@ -141,18 +141,29 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 	if len(cands) == 0 {
 		return res
 	}
+	// Singles, best upper bound first; stop when the bound falls Prune
+	// below the best exact score (Ferret's pruning).
+	ub := d.upperBounds(cands)
+	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ub[b], ub[a]) })
 	var all []hypo
+	best := math.Inf(-1)
 	for _, c := range cands {
+		if ub[c] < best-Prune {
+			break
+		}
 		p := blast.PropagateSeeds(d.net, []blast.Seed{{Node: c, Impairment: 1}})
-		all = append(all, hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]})
+		h := hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]}
+		best = max(best, h.score)
+		all = append(all, h)
 	}
+	res.Pruned = len(cands) - len(all)
 	sortHypos(d, all)
 	if opts.MaxRoots >= 2 && len(all) > 1 {
 		all = append(all, d.combine(all, opts, depth)...)
 		sortHypos(d, all)
 	}
 	// Posterior over the hypotheses considered.
-	best := all[0].score
+	best = all[0].score
 	z := 0.0
 	for _, h := range all {
 		z += math.Exp(h.score - best)
@@ -486,6 +497,68 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 	}
 	d.stamp = make([]int32, len(d.pages))
 	return d, sum
+}
+
+// upperBounds bounds each single cause's score from above without
+// propagating: its prior, plus the largest gain of every impacted node and
+// every page it can reach (each as if impaired 1 and, for the pages, with
+// the likeliest words and every named node the root), plus the timing
+// gain; the terms that can only lower a score (healthy, silence, own
+// services) are left out. O(R) per impacted node and page for the R nodes
+// upstream of it.
+func (d *diag) upperBounds(cands []int32) map[int32]float64 {
+	ub := make(map[int32]float64, len(cands))
+	for _, c := range cands {
+		ub[c] = d.logPrior(c) + math.Log(RootFirst/0.5)
+	}
+	seen := make([]int32, d.sub.Len())
+	mark := int32(0)
+	reach := func(from []int32, gain float64) {
+		mark++
+		queue := make([]int32, 0, len(from))
+		for _, f := range from {
+			if seen[f] != mark {
+				seen[f] = mark
+				queue = append(queue, f)
+			}
+		}
+		for q := 0; q < len(queue); q++ {
+			u := queue[q]
+			if _, ok := ub[u]; ok {
+				ub[u] += gain
+			}
+			for _, v := range d.sub.Dependencies(u) {
+				if seen[v] != mark {
+					seen[v] = mark
+					queue = append(queue, v)
+				}
+			}
+		}
+	}
+	a, b := FalsePositive, FalseNegative
+	for _, o := range d.impacted {
+		reach([]int32{o}, math.Log((1-b)/a))
+	}
+	for _, pg := range d.pages {
+		gain := 0.0
+		if len(pg.incidents) > 0 {
+			p1, p0 := PostImpaired, PostUnrelated
+			if sv, ok := severityGiven[pg.severity]; ok {
+				p1, p0 = p1*sv[0], p0*sv[1]
+			}
+			gain += math.Log(p1 / p0)
+			t := wordsGiven[pg.class]
+			gain += math.Log(max(t[0], t[1]) / t[2])
+			gain += float64(len(pg.named)) * math.Log(namedRoot)
+		}
+		if gain <= 0 {
+			continue
+		}
+		// A page's terms move for the causes upstream of its subjects and
+		// for those its node is nested in (in self).
+		reach(pg.self, gain)
+	}
+	return ub
 }
 
 // touch lists the pages whose terms a hypothesis can move: those whose

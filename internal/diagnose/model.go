@@ -44,6 +44,10 @@ const (
 	// MTTR is the mean outage length assumed when turning rates into the
 	// probability of failing in a window, and unavailability into a rate.
 	MTTR = 2 * time.Hour
+	// Prune is how far (in log units) a single cause's upper bound may fall
+	// below the best exact score before the search stops: such a cause's
+	// posterior is below e^-20 of the best one's.
+	Prune = 20.0
 	// MaxPrior caps any prior probability.
 	MaxPrior = 0.5
 )

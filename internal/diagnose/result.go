@@ -23,6 +23,9 @@ type Result struct {
 	// normalised over them (the others, and causes outside the model, get
 	// none).
 	Considered int `json:"considered"`
+	// Pruned counts the single causes not scored because their upper
+	// bound fell Prune below the best score.
+	Pruned int `json:"pruned"`
 	// MaxRoots is the largest number of roots a hypothesis had.
 	MaxRoots int `json:"max_roots"`
 	// Evidence summarises the status evidence weighed.

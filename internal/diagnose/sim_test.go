@@ -260,7 +260,7 @@ func BenchmarkDiagnose(b *testing.B) {
 	}
 }
 
-func benchInput(b *testing.B, g *graph.Graph) Input {
+func benchInput(b testing.TB, g *graph.Graph) Input {
 	rng := rand.New(rand.NewPCG(1, 1))
 	in := Input{From: t0, To: t0.Add(3 * time.Hour)}
 	region, ok := g.Lookup("cloud1/region-07")
