@@ -151,7 +151,7 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 		if ub[c] < best-Prune {
 			break
 		}
-		p := blast.PropagateSeeds(d.net, []blast.Seed{{Node: c, Impairment: 1}})
+		p := blast.PropagateImpairments(d.net, []blast.Seed{{Node: c, Impairment: 1}})
 		h := hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]}
 		best = max(best, h.score)
 		all = append(all, h)
@@ -178,16 +178,45 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 // combine scores pairs (and triples) of the best single causes: a
 // bounded best-first search in the manner of Sherlock's Ferret, pruned by
 // the single-cause scores. A pair is formed from two of the Pool best
-// singles neither of which lies in the other's blast radius; a triple
-// extends one of the ten best pairs with another of the Pool.
+// singles neither of which lies in the other's blast radius and each of
+// which impairs an impacted node or a reporting page more than the other
+// (a second root that explains nothing new only adds its prior cost); a
+// triple extends one of the ten best pairs with another of the Pool that
+// adds to both.
 func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo {
 	pool := singles[:min(opts.Pool, len(singles))]
 	radius := make([][]float64, len(pool))
 	for i, h := range pool {
-		radius[i] = blast.PropagateSeeds(d.net, []blast.Seed{{Node: h.roots[0], Impairment: 1}}).Impairment
+		radius[i] = blast.PropagateImpairments(d.net, []blast.Seed{{Node: h.roots[0], Impairment: 1}}).Impairment
 	}
 	nested := func(i, j int) bool {
 		return radius[i][pool[j].roots[0]] > 0 || radius[j][pool[i].roots[0]] > 0
+	}
+	// adds reports whether root j impairs an impacted node or a page's
+	// subject more than root i does: a second root that explains nothing
+	// the first leaves unexplained only adds its prior cost.
+	adds := func(i, j int) bool {
+		for _, o := range d.impacted {
+			if radius[j][o] > radius[i][o]+blast.Epsilon {
+				return true
+			}
+		}
+		for _, pg := range d.pages {
+			if len(pg.incidents) == 0 {
+				continue
+			}
+			for _, sj := range pg.self {
+				if sj == pool[j].roots[0] {
+					return true
+				}
+			}
+			for _, sj := range pg.subjects {
+				if radius[j][sj] > radius[i][sj]+blast.Epsilon {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	eval := func(roots []int32) hypo {
 		seeds := make([]blast.Seed, len(roots))
@@ -196,7 +225,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo
 			seeds[k] = blast.Seed{Node: r, Impairment: 1}
 			dp += depth[r]
 		}
-		p := blast.PropagateSeeds(d.net, seeds)
+		p := blast.PropagateImpairments(d.net, seeds)
 		slices.Sort(roots)
 		return hypo{roots: roots, score: d.score(roots, p, nil), depth: dp}
 	}
@@ -205,7 +234,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo
 	var idx []pair
 	for i := range pool {
 		for j := i + 1; j < len(pool); j++ {
-			if nested(i, j) {
+			if nested(i, j) || !adds(i, j) || !adds(j, i) {
 				continue
 			}
 			pairs = append(pairs, eval([]int32{pool[i].roots[0], pool[j].roots[0]}))
@@ -225,7 +254,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo
 	for _, k := range order[:min(10, len(order))] {
 		pi, pj := idx[k].i, idx[k].j
 		for l := range pool {
-			if l == pi || l == pj || nested(l, pi) || nested(l, pj) {
+			if l == pi || l == pj || nested(l, pi) || nested(l, pj) || !adds(pi, l) || !adds(pj, l) {
 				continue
 			}
 			key := [3]int32{pool[pi].roots[0], pool[pj].roots[0], pool[l].roots[0]}
@@ -503,9 +532,10 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 // propagating: its prior, plus the largest gain of every impacted node and
 // every page it can reach (each as if impaired 1 and, for the pages, with
 // the likeliest words and every named node the root), plus the timing
-// gain; the terms that can only lower a score (healthy, silence, own
-// services) are left out. O(R) per impacted node and page for the R nodes
-// upstream of it.
+// gain, minus the certain losses: the healthy nodes and unlisted own
+// services it takes down through hard dependencies alone (impairment 1
+// for sure); every other term can only lower a score. O(R) per impacted
+// node, page, healthy node and own service for the R nodes upstream of it.
 func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 	ub := make(map[int32]float64, len(cands))
 	for _, c := range cands {
@@ -513,24 +543,78 @@ func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 	}
 	seen := make([]int32, d.sub.Len())
 	mark := int32(0)
+	// impairers returns the nodes upstream of at least need members of a
+	// failover group: the only single causes that can impair it.
+	type groupKey struct{ u, k int32 }
+	memo := map[groupKey][]int32{}
+	gseen := make([]int32, d.sub.Len())
+	gmark := int32(0)
+	impairers := func(key groupKey, members []int32, need int) []int32 {
+		if out, ok := memo[key]; ok {
+			return out
+		}
+		count := map[int32]int{}
+		for _, m := range members {
+			gmark++
+			gseen[m] = gmark
+			queue := []int32{m}
+			for q := 0; q < len(queue); q++ {
+				count[queue[q]]++
+				for _, v := range d.sub.Dependencies(queue[q]) {
+					if gseen[v] != gmark {
+						gseen[v] = gmark
+						queue = append(queue, v)
+					}
+				}
+			}
+		}
+		var out []int32
+		for v, c := range count {
+			if c >= need {
+				out = append(out, v)
+			}
+		}
+		slices.Sort(out)
+		memo[key] = out
+		return out
+	}
+	// reach adds gain to every candidate that can impair one of from:
+	// upstream along requirements that pass impairment on, through a
+	// failover group only from a node upstream of enough of its members.
 	reach := func(from []int32, gain float64) {
 		mark++
 		queue := make([]int32, 0, len(from))
-		for _, f := range from {
-			if seen[f] != mark {
-				seen[f] = mark
-				queue = append(queue, f)
+		visit := func(v int32) {
+			if seen[v] != mark {
+				seen[v] = mark
+				queue = append(queue, v)
 			}
+		}
+		for _, f := range from {
+			visit(f)
 		}
 		for q := 0; q < len(queue); q++ {
 			u := queue[q]
 			if _, ok := ub[u]; ok {
 				ub[u] += gain
 			}
-			for _, v := range d.sub.Dependencies(u) {
-				if seen[v] != mark {
-					seen[v] = mark
-					queue = append(queue, v)
+			for k, r := range d.net.Requirements(u) {
+				if r.Impact <= 0 {
+					continue
+				}
+				ms := d.sub.Members(r)
+				need := 1
+				if r.Group {
+					need = len(ms) - int(r.Min) + 1
+				}
+				if need <= 1 {
+					for _, v := range ms {
+						visit(v)
+					}
+					continue
+				}
+				for _, v := range impairers(groupKey{u, int32(k)}, ms, need) {
+					visit(v)
 				}
 			}
 		}
@@ -538,6 +622,33 @@ func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 	a, b := FalsePositive, FalseNegative
 	for _, o := range d.impacted {
 		reach([]int32{o}, math.Log((1-b)/a))
+	}
+	// Certain losses, along hard single dependencies.
+	reachHard := func(from int32, loss float64) {
+		mark++
+		seen[from] = mark
+		queue := []int32{from}
+		for q := 0; q < len(queue); q++ {
+			u := queue[q]
+			if _, ok := ub[u]; ok {
+				ub[u] += loss
+			}
+			for _, r := range d.net.Requirements(u) {
+				if r.Group || r.Unknown || r.Impact < 1 {
+					continue
+				}
+				if v := d.sub.Members(r)[0]; seen[v] != mark {
+					seen[v] = mark
+					queue = append(queue, v)
+				}
+			}
+		}
+	}
+	for _, h := range d.healthy {
+		reachHard(h, math.Log(b/(1-a)))
+	}
+	for _, o := range d.ownExtra {
+		reachHard(o, math.Log(1-OwnListed))
 	}
 	for _, pg := range d.pages {
 		gain := 0.0
