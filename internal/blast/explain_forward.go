@@ -91,7 +91,7 @@ func (h *compHeap) Less(i, j int) bool {
 	return a < b
 }
 func (h *compHeap) Swap(i, j int) { h.nodes[i], h.nodes[j] = h.nodes[j], h.nodes[i] }
-func (h *compHeap) Push(x any)   { h.nodes = append(h.nodes, x.(int32)) }
+func (h *compHeap) Push(x any)    { h.nodes = append(h.nodes, x.(int32)) }
 func (h *compHeap) Pop() any {
 	x := h.nodes[len(h.nodes)-1]
 	h.nodes = h.nodes[:len(h.nodes)-1]
