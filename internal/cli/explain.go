@@ -61,8 +61,7 @@ al., USENIX ATC 2014; docs/explain.md has every constant and its reason):
                 year: component 4, vendor 3, cloud-service 2, zone 2,
                 region 1, provider 0.5)
   observation   seen impacted: 0.002 + 0.898·x; seen healthy: the rest
-                (x the predicted impairment); unobserved: no cost; your own
-                services you did not list, when you list one: 1 − 0.5·x
+                (x the predicted impairment); unobserved: no cost
   incident      a page posts with probability 0.7 when what it speaks for
                 is down, 0.05 when not; severity major/minor/none given
                 posting 0.6/0.3/0.1 when down, 0.2/0.5/0.3 when not

@@ -79,20 +79,18 @@ type page struct {
 }
 
 type diag struct {
-	g, sub     *graph.Graph
-	net        *shareNet
-	toSub      []int32
-	fromSub    []int32
-	parent     []int32 // sub index of each node's Parent, -1
-	impacted   []int32
-	healthy    []int32
-	ownExtra   []int32 // own services not listed, when some are
-	isOwnExtra []bool
-	pages      []*page
-	window     time.Duration
-	rates      map[int32]float64
-	prior      map[int32]float64 // log prior odds, by sub index
-	priorTxt   map[int32]string
+	g, sub   *graph.Graph
+	net      *shareNet
+	toSub    []int32
+	fromSub  []int32
+	parent   []int32 // sub index of each node's Parent, -1
+	impacted []int32
+	healthy  []int32
+	pages    []*page
+	window   time.Duration
+	rates    map[int32]float64
+	prior    map[int32]float64 // log prior odds, by sub index
+	priorTxt map[int32]string
 	// Indexes for the score: the pages each node is a subject or self of,
 	// the pages naming someone, and a stamp to visit each page once.
 	bySubject map[int32][]int32
@@ -377,25 +375,6 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 	for _, i := range in.Healthy {
 		relevant[i] = true
 	}
-	listedOwn := false
-	listed := map[int32]bool{}
-	for _, i := range slices.Concat(in.Impacted, in.Healthy) {
-		listed[i] = true
-	}
-	for _, i := range in.Impacted {
-		if g.ModelNode(i).Kind == model.KindService && g.Party(i) == 1 {
-			listedOwn = true
-		}
-	}
-	var ownExtra []int32
-	if listedOwn {
-		for _, s := range g.Services() {
-			if !listed[s] {
-				ownExtra = append(ownExtra, s)
-				relevant[s] = true
-			}
-		}
-	}
 	type rawPage struct {
 		node                int32
 		subjects, self, hst []int32
@@ -486,11 +465,7 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 		}
 		return out
 	}
-	d.impacted, d.healthy, d.ownExtra = mapAll(in.Impacted), mapAll(in.Healthy), mapAll(ownExtra)
-	d.isOwnExtra = make([]bool, d.sub.Len())
-	for _, o := range d.ownExtra {
-		d.isOwnExtra[o] = true
-	}
+	d.impacted, d.healthy = mapAll(in.Impacted), mapAll(in.Healthy)
 	watched := map[int32]bool{}
 	for _, w := range in.Watched {
 		watched[w] = true
@@ -532,10 +507,9 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 // propagating: its prior, plus the largest gain of every impacted node and
 // every page it can reach (each as if impaired 1 and, for the pages, with
 // the likeliest words and every named node the root), plus the timing
-// gain, minus the certain losses: the healthy nodes and unlisted own
-// services it takes down through hard dependencies alone (impairment 1
+// gain, minus the certain losses: the healthy nodes it takes down through hard dependencies alone (impairment 1
 // for sure); every other term can only lower a score. O(R) per impacted
-// node, page, healthy node and own service for the R nodes upstream of it.
+// node, page and healthy node for the R nodes upstream of it.
 func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 	ub := make(map[int32]float64, len(cands))
 	for _, c := range cands {
@@ -647,9 +621,6 @@ func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 	for _, h := range d.healthy {
 		reachHard(h, math.Log(b/(1-a)))
 	}
-	for _, o := range d.ownExtra {
-		reachHard(o, math.Log(1-OwnListed))
-	}
 	for _, pg := range d.pages {
 		gain := 0.0
 		if len(pg.incidents) > 0 {
@@ -658,8 +629,10 @@ func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 				p1, p0 = p1*sv[0], p0*sv[1]
 			}
 			gain += math.Log(p1 / p0)
-			t := wordsGiven[pg.class]
-			gain += math.Log(max(t[0], t[1]) / t[2])
+			if pg.class != classNone {
+				t := wordsGiven[pg.class]
+				gain += max(0, math.Log(max(t[0], t[1])/t[2]))
+			}
 			gain += float64(len(pg.named)) * math.Log(namedRoot)
 		}
 		if gain <= 0 {
@@ -837,25 +810,6 @@ func (d *diag) score(roots []int32, p *blast.Propagation, f *[]Factor) float64 {
 		if x[h] > blast.Epsilon {
 			add("healthy", h, math.Log((1-a-(1-a-b)*x[h])/(1-a)), fmt.Sprintf("would impair %s by %.0f%%, seen healthy", g.ModelNode(h).ID, 100*x[h]))
 		}
-	}
-	wo, nOwn := 0.0, 0
-	if len(p.Order) < len(d.ownExtra) {
-		for _, o := range p.Order {
-			if d.isOwnExtra[o] {
-				wo += math.Log(1 - OwnListed*x[o])
-				nOwn++
-			}
-		}
-	} else {
-		for _, o := range d.ownExtra {
-			if x[o] > blast.Epsilon {
-				wo += math.Log(1 - OwnListed*x[o])
-				nOwn++
-			}
-		}
-	}
-	if nOwn > 0 {
-		add("own-unlisted", -1, wo, fmt.Sprintf("would impair %d more of your services that you did not list", nOwn))
 	}
 	// Status evidence.
 	var victimStart time.Time

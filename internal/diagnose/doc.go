@@ -37,9 +37,7 @@
 // false-positive rate α = 0.002 (a wrong report, or a cause outside the
 // model) and false-negative rate β = 0.1; a partial impairment raises the
 // chance of being seen impacted in proportion. A node nobody observed costs
-// nothing. When you list at least one of your own services as impacted,
-// each own service you did not list counts as weakly healthy: likelihood
-// 1 − 0.5·x (you would have listed it half the time).
+// nothing, your own services you did not list included.
 //
 // Status evidence. A page (a node whose feed was read or carries an
 // incident) speaks for its node and the nodes nested in it that have no
@@ -60,9 +58,9 @@
 // mention in names and aliases), it blames an unnamed provider
 // ("third-party", "upstream", "our cloud provider", …), it blames itself
 // (a deploy, a configuration change, a bug), or it says nothing of the
-// cause. Self-blame next to a named upstream node is that node's words (a
+// cause (taken as uninformative). Self-blame next to a named upstream node is that node's words (a
 // reposted postmortem), not the speaker's. P(class | role) for the roles
-// root, victim, unaffected: none 0.60 0.40 0.75; self 0.35 0.05 0.15;
+// root, victim, unaffected: self 0.35 0.05 0.15;
 // upstream 0.03 0.30 0.05; named 0.02 0.25 0.05 (a victim role is mixed
 // with unaffected by y). Each named node (at most 4) multiplies the odds
 // by 30 when it is a root, 25 when a root is nested in it (vendors name the company more often than the product), 10 when H

@@ -15,10 +15,6 @@ const (
 	FalsePositive = 0.002
 	// FalseNegative is P(a node is reported healthy | it is down).
 	FalseNegative = 0.1
-	// OwnListed is P(you list one of your own services as impacted | it
-	// is down), used for the own services you did not list when you list
-	// at least one: they count as weakly healthy.
-	OwnListed = 0.5
 
 	// UnknownShare is the impairment a dependency of unknown share
 	// (`impact: unknown`) passes on when its target is down: the middle of
@@ -72,8 +68,10 @@ var classNames = [...]string{"none", "self", "upstream", "named"}
 
 // wordsGiven is P(class | the speaker's role), the roles being: what the
 // speaker speaks for is a root, a victim of a root upstream, unaffected.
+// A statement that says nothing of the cause is taken as uninformative
+// (likelihood 1 in every role).
 var wordsGiven = [4][3]float64{
-	classNone:     {0.60, 0.40, 0.75},
+	classNone:     {1, 1, 1},
 	classSelf:     {0.35, 0.05, 0.15},
 	classUpstream: {0.03, 0.30, 0.05},
 	classNamed:    {0.02, 0.25, 0.05},

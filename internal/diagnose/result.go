@@ -108,7 +108,7 @@ type Hypothesis struct {
 
 // Factor is one term of a hypothesis's score.
 type Factor struct {
-	// Kind is prior, impacted, healthy, own-unlisted, incident, silence,
+	// Kind is prior, impacted, healthy, incident, silence,
 	// words, named or timing.
 	Kind string `json:"kind"`
 	// Node is the node the term is about, when one.
