@@ -1,14 +1,15 @@
 package blast
 
 import (
-	"container/heap"
+	"math/bits"
 	"slices"
 )
 
 // PropagateImpairments computes the same impairments as PropagateSeeds,
 // visiting only what the failure actually reaches: a node is evaluated
 // when one of its dependencies became impaired, in the graph's
-// dependencies-first order (a heap on the component index), so a failure
+// dependencies-first order (a bitset over positions in Order, scanned
+// from a cursor), so a failure
 // stopped by failover groups costs what it impairs, not what it could
 // reach. Inside a cycle the members are re-evaluated until no value moves
 // by more than the convergence bound (chaotic iteration of the same
@@ -16,7 +17,7 @@ import (
 // computed when Path is first called. It is the forward model of a
 // root-cause search that scores many hypotheses and explains few.
 //
-// Complexity: O(A·d·log A) for the A affected nodes of degree d, plus
+// Complexity: O(A·d + V/64) for the A affected nodes of degree d, plus
 // O(V) to allocate the result.
 func PropagateImpairments(net Network, seeds []Seed) *Propagation {
 	n := net.Len()
@@ -28,13 +29,36 @@ func PropagateImpairments(net Network, seeds []Seed) *Propagation {
 	}
 	p := &Propagation{Impairment: make([]float64, n)}
 	ev := evaluator{net: net, imp: p.Impairment, base: base}
-	queued := make([]bool, n)
-	h := &compHeap{net: net}
+	// The queue: a bitset over positions in the dependencies-first order.
+	// Dependents come later, except inside a cycle, where a push may move
+	// the cursor back.
+	order := net.Order()
+	pos := make([]int32, n)
+	for i, u := range order {
+		pos[u] = int32(i)
+	}
+	queue := make([]uint64, (n+63)/64)
+	cursor := n
 	push := func(u int32) {
-		if !queued[u] {
-			queued[u] = true
-			heap.Push(h, u)
+		q := int(pos[u])
+		queue[q>>6] |= 1 << (q & 63)
+		cursor = min(cursor, q)
+	}
+	pop := func() (int32, bool) {
+		for w := cursor >> 6; w < len(queue); w++ {
+			word := queue[w]
+			if w == cursor>>6 {
+				word &^= (1 << (cursor & 63)) - 1
+			}
+			if word != 0 {
+				q := w<<6 + bits.TrailingZeros64(word)
+				queue[q>>6] &^= 1 << (q & 63)
+				cursor = q + 1
+				return order[q], true
+			}
 		}
+		cursor = n
+		return 0, false
 	}
 	var failed []int32
 	for _, s := range seeds {
@@ -44,9 +68,11 @@ func PropagateImpairments(net Network, seeds []Seed) *Propagation {
 		}
 	}
 	var touched []int32
-	for rounds := 0; h.Len() > 0 && rounds < maxRounds*n; rounds++ {
-		u := heap.Pop(h).(int32)
-		queued[u] = false
+	for rounds := 0; rounds < maxRounds*n; rounds++ {
+		u, ok := pop()
+		if !ok {
+			break
+		}
 		v := ev.eval(u)
 		if v-p.Impairment[u] <= convergence && !(v > 0 && p.Impairment[u] == 0) {
 			continue
@@ -64,36 +90,9 @@ func PropagateImpairments(net Network, seeds []Seed) *Propagation {
 			p.Order = append(p.Order, u)
 		}
 	}
-	slices.Sort(p.Order)
 	cand := slices.Clone(p.Order)
-	slices.SortFunc(cand, func(a, b int32) int {
-		if ca, cb := net.Component(a), net.Component(b); ca != cb {
-			return int(ca - cb)
-		}
-		return int(a - b)
-	})
+	slices.SortFunc(cand, func(a, b int32) int { return int(pos[a] - pos[b]) })
+	slices.Sort(p.Order)
 	p.net, p.base, p.seeds, p.cand = net, base, failed, cand
 	return p
-}
-
-// compHeap orders nodes by component index, then id.
-type compHeap struct {
-	net   Network
-	nodes []int32
-}
-
-func (h *compHeap) Len() int { return len(h.nodes) }
-func (h *compHeap) Less(i, j int) bool {
-	a, b := h.nodes[i], h.nodes[j]
-	if ca, cb := h.net.Component(a), h.net.Component(b); ca != cb {
-		return ca < cb
-	}
-	return a < b
-}
-func (h *compHeap) Swap(i, j int) { h.nodes[i], h.nodes[j] = h.nodes[j], h.nodes[i] }
-func (h *compHeap) Push(x any)    { h.nodes = append(h.nodes, x.(int32)) }
-func (h *compHeap) Pop() any {
-	x := h.nodes[len(h.nodes)-1]
-	h.nodes = h.nodes[:len(h.nodes)-1]
-	return x
 }
