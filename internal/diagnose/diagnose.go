@@ -145,6 +145,8 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 	slices.SortStableFunc(cands, func(a, b int32) int { return cmp.Compare(ub[b], ub[a]) })
 	var all []hypo
 	best := math.Inf(-1)
+	// The impairments of the Pool best singles so far, kept for combine.
+	kept := map[int32][]float64{}
 	for _, c := range cands {
 		if ub[c] < best-Prune {
 			break
@@ -153,11 +155,29 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 		h := hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]}
 		best = max(best, h.score)
 		all = append(all, h)
+		if opts.MaxRoots >= 2 {
+			kept[c] = p.Impairment
+			if len(kept) > 2*opts.Pool { // drop the worst half
+				scores := make([]float64, 0, len(kept))
+				for _, a := range all {
+					if _, ok := kept[a.roots[0]]; ok {
+						scores = append(scores, a.score)
+					}
+				}
+				slices.Sort(scores)
+				cut := scores[len(scores)-opts.Pool]
+				for _, a := range all {
+					if _, ok := kept[a.roots[0]]; ok && a.score < cut {
+						delete(kept, a.roots[0])
+					}
+				}
+			}
+		}
 	}
 	res.Pruned = len(cands) - len(all)
 	sortHypos(d, all)
 	if opts.MaxRoots >= 2 && len(all) > 1 {
-		all = append(all, d.combine(all, opts, depth)...)
+		all = append(all, d.combine(all, opts, depth, kept)...)
 		sortHypos(d, all)
 	}
 	// Posterior over the hypotheses considered.
@@ -181,10 +201,14 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 // (a second root that explains nothing new only adds its prior cost); a
 // triple extends one of the ten best pairs with another of the Pool that
 // adds to both.
-func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int) []hypo {
+func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int, kept map[int32][]float64) []hypo {
 	pool := singles[:min(opts.Pool, len(singles))]
 	radius := make([][]float64, len(pool))
 	for i, h := range pool {
+		if x, ok := kept[h.roots[0]]; ok {
+			radius[i] = x
+			continue
+		}
 		radius[i] = blast.PropagateImpairments(d.net, []blast.Seed{{Node: h.roots[0], Impairment: 1}}).Impairment
 	}
 	nested := func(i, j int) bool {
@@ -428,7 +452,7 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 		}
 	}
 	d.sub = g
-	if len(queue) < n {
+	if len(queue) < n/2 { // a small part: propagate there; else the whole graph costs the same
 		sm := &model.Model{}
 		for i := range int32(n) {
 			if keep[i] {

@@ -86,7 +86,7 @@ func TestSingleFailureRanksFirst(t *testing.T) {
 // The simulation's noise: what an observer of a generated model sees.
 const (
 	simObserved   = 1.0 // share of your services the observer looks at
-	simTrials     = 100
+	simTrials     = 300
 	simTop1Floor  = 0.75
 	simTop3Floor  = 0.85
 	simPagedShare = 1.0 // share of nodes with a status page that was read
