@@ -64,7 +64,6 @@ const (
 	classNamed           // names a node outside its own organisation
 )
 
-var classNames = [...]string{"none", "self", "upstream", "named"}
 
 // wordsGiven is P(class | the speaker's role), the roles being: what the
 // speaker speaks for is a root, a victim of a root upstream, unaffected.
