@@ -56,7 +56,11 @@ func ExplainText(w io.Writer, r *diagnose.Result, top int) error {
 // "" when no feed file was given.
 func FeedSummary(r *diagnose.Result) string {
 	if len(r.Feeds) == 0 {
-		return ""
+		if r.Evidence.Incidents == 0 && r.Evidence.Watched == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%d %s in the window on %d %s; %d %s watched", r.Evidence.Incidents, plural(r.Evidence.Incidents, "incident", "incidents"),
+			r.Evidence.Nodes, plural(r.Evidence.Nodes, "node", "nodes"), r.Evidence.Watched, plural(r.Evidence.Watched, "node", "nodes"))
 	}
 	bound, nodes := 0, map[string]bool{}
 	var none []string
