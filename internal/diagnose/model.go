@@ -64,7 +64,6 @@ const (
 	classNamed           // names a node outside its own organisation
 )
 
-
 // wordsGiven is P(class | the speaker's role), the roles being: what the
 // speaker speaks for is a root, a victim of a root upstream, unaffected.
 // A statement that says nothing of the cause is taken as uninformative
