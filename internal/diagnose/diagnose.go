@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
@@ -96,10 +99,17 @@ type diag struct {
 	bySubject map[int32][]int32
 	bySelf    map[int32][]int32
 	naming    []int32
-	stamp     []int32
-	epoch     int32
-	touched   []int32
+	scratch   *scratch
 }
+
+// scratch is one scorer's working memory: a stamp to visit each page once.
+type scratch struct {
+	stamp   []int32
+	epoch   int32
+	touched []int32
+}
+
+func (d *diag) newScratch() *scratch { return &scratch{stamp: make([]int32, len(d.pages))} }
 
 type hypo struct {
 	roots []int32 // sub indices, sorted
@@ -147,28 +157,61 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 	best := math.Inf(-1)
 	// The impairments of the Pool best singles so far, kept for combine.
 	kept := map[int32][]float64{}
-	for _, c := range cands {
-		if ub[c] < best-Prune {
+	// Batches of singles are scored in parallel; the next batch is cut by
+	// the best score of those before it, so the result does not depend on
+	// the number of workers' timing.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	for start := 0; start < len(cands); {
+		end := start
+		for end < len(cands) && end-start < 4*workers && ub[cands[end]] >= best-Prune {
+			end++
+		}
+		if end == start {
 			break
 		}
-		p := blast.PropagateImpairments(d.net, []blast.Seed{{Node: c, Impairment: 1}})
-		h := hypo{roots: []int32{c}, score: d.score([]int32{c}, p, nil), depth: depth[c]}
-		best = max(best, h.score)
-		all = append(all, h)
-		if opts.MaxRoots >= 2 {
-			kept[c] = p.Impairment
-			if len(kept) > 2*opts.Pool { // drop the worst half
-				scores := make([]float64, 0, len(kept))
-				for _, a := range all {
-					if _, ok := kept[a.roots[0]]; ok {
-						scores = append(scores, a.score)
+		batch := cands[start:end]
+		scored := make([]hypo, len(batch))
+		imps := make([][]float64, len(batch))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(workers, len(batch)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sc := d.newScratch()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(batch) {
+						return
 					}
+					c := batch[i]
+					p := blast.PropagateImpairments(d.net, []blast.Seed{{Node: c, Impairment: 1}})
+					scored[i] = hypo{roots: []int32{c}, score: d.scoreWith(sc, []int32{c}, p, nil), depth: depth[c]}
+					imps[i] = p.Impairment
 				}
-				slices.Sort(scores)
-				cut := scores[len(scores)-opts.Pool]
-				for _, a := range all {
-					if _, ok := kept[a.roots[0]]; ok && a.score < cut {
-						delete(kept, a.roots[0])
+			}()
+		}
+		wg.Wait()
+		start = end
+		for i, h := range scored {
+			c := h.roots[0]
+			best = max(best, h.score)
+			all = append(all, h)
+			if opts.MaxRoots >= 2 {
+				kept[c] = imps[i]
+				if len(kept) > 2*opts.Pool { // drop the worst half
+					scores := make([]float64, 0, len(kept))
+					for _, a := range all {
+						if _, ok := kept[a.roots[0]]; ok {
+							scores = append(scores, a.score)
+						}
+					}
+					slices.Sort(scores)
+					cut := scores[len(scores)-opts.Pool]
+					for _, a := range all {
+						if _, ok := kept[a.roots[0]]; ok && a.score < cut {
+							delete(kept, a.roots[0])
+						}
 					}
 				}
 			}
@@ -523,7 +566,7 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 			d.naming = append(d.naming, k)
 		}
 	}
-	d.stamp = make([]int32, len(d.pages))
+	d.scratch = d.newScratch()
 	return d, sum
 }
 
@@ -672,14 +715,14 @@ func (d *diag) upperBounds(cands []int32) map[int32]float64 {
 // touch lists the pages whose terms a hypothesis can move: those whose
 // subjects it impairs, those a root is the self of, and those naming
 // someone. Any other page's terms equal the null's (0).
-func (d *diag) touch(roots []int32, order []int32) []int32 {
-	d.epoch++
-	d.touched = d.touched[:0]
+func (d *diag) touch(sc *scratch, roots []int32, order []int32) []int32 {
+	sc.epoch++
+	sc.touched = sc.touched[:0]
 	mark := func(ks []int32) {
 		for _, k := range ks {
-			if d.stamp[k] != d.epoch {
-				d.stamp[k] = d.epoch
-				d.touched = append(d.touched, k)
+			if sc.stamp[k] != sc.epoch {
+				sc.stamp[k] = sc.epoch
+				sc.touched = append(sc.touched, k)
 			}
 		}
 	}
@@ -689,9 +732,9 @@ func (d *diag) touch(roots []int32, order []int32) []int32 {
 		}
 	} else {
 		for k := range d.pages {
-			if d.stamp[k] != d.epoch {
-				d.stamp[k] = d.epoch
-				d.touched = append(d.touched, int32(k))
+			if sc.stamp[k] != sc.epoch {
+				sc.stamp[k] = sc.epoch
+				sc.touched = append(sc.touched, int32(k))
 			}
 		}
 	}
@@ -699,8 +742,8 @@ func (d *diag) touch(roots []int32, order []int32) []int32 {
 		mark(d.bySelf[r])
 	}
 	mark(d.naming)
-	slices.Sort(d.touched)
-	return d.touched
+	slices.Sort(sc.touched)
+	return sc.touched
 }
 
 // classify sorts a speaker's words: it names nodes outside its own
@@ -801,6 +844,12 @@ func (d *diag) logPrior(s int32) float64 {
 // score returns a hypothesis's log posterior up to a constant, and
 // appends its factors to f when f is not nil.
 func (d *diag) score(roots []int32, p *blast.Propagation, f *[]Factor) float64 {
+	return d.scoreWith(d.scratch, roots, p, f)
+}
+
+// scoreWith is score with the given working memory; scorers running at
+// once need their own (the priors of the roots must be cached already).
+func (d *diag) scoreWith(sc *scratch, roots []int32, p *blast.Propagation, f *[]Factor) float64 {
 	g := d.sub
 	x := p.Impairment
 	total := 0.0
@@ -838,7 +887,7 @@ func (d *diag) score(roots []int32, p *blast.Propagation, f *[]Factor) float64 {
 	// Status evidence.
 	var victimStart time.Time
 	rootStarts := map[int32]time.Time{}
-	for _, k := range d.touch(roots, p.Order) {
+	for _, k := range d.touch(sc, roots, p.Order) {
 		pg := d.pages[k]
 		isRoot := false
 		for _, r := range roots {
@@ -965,7 +1014,7 @@ func (d *diag) describe(h hypo, prob float64) Hypothesis {
 	for k, r := range h.roots {
 		seeds[k] = blast.Seed{Node: r, Impairment: 1}
 	}
-	p := blast.PropagateSeeds(d.net, seeds)
+	p := blast.PropagateImpairments(d.net, seeds) // paths on demand
 	var factors []Factor
 	score := d.score(h.roots, p, &factors)
 	out := Hypothesis{Nodes: ids(g, h.roots), Layer: d.g.Layer(d.fromSub[h.roots[0]]), Score: math.Round(score*1e4) / 1e4,

@@ -81,6 +81,10 @@
 // Result.Considered), not over every possible cause. Ties (equal scores)
 // go to fewer roots, then to the deeper cause, then by id.
 //
+// Singles are scored in parallel batches (one worker per core); each batch
+// is cut by the best score before it, so the result is the same on any
+// number of cores.
+//
 // Scores read only the relevant nodes (observed, paged, named, status
 // hosts); the propagation runs on the part of the graph upstream of them,
 // which gives them their exact impairments. Complexity: O(C·(V' + E'))
