@@ -74,9 +74,12 @@ al., USENIX ATC 2014; docs/explain.md has every constant and its reason):
                 the root, 25 when the root is part of it, 10 when impaired
   timing        the root's incident first (15 min slack): 0.65 vs 0.35
 
-Single causes are scored exactly; pairs and triples by a bounded search over
-the 25 best singles. Probabilities are normalised over the hypotheses
-considered, not over every possible cause. Your own services are never a
+Single causes are scored exactly, best upper bound first, until the bound
+falls 20 below the best score (such a cause's posterior is below e^-20 of the
+best; "pruned" counts them); pairs and triples by a bounded search over the
+25 best singles, skipping a second root that explains nothing new.
+Probabilities are normalised over the hypotheses considered, not over every
+possible cause. Your own services are never a
 hypothesis unless nothing else explains. Ties go to fewer roots, then to the
 deeper cause.`
 
