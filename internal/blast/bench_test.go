@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -162,43 +160,6 @@ func BenchmarkByNode(b *testing.B) {
 			}
 			for b.Loop() {
 				ByNode(g, targets, 1)
-			}
-		})
-	}
-}
-
-// BenchmarkExplain ranks root causes on a generated model: 50 impacted
-// services and 200 incidents in the window on random upstream nodes.
-func BenchmarkExplain(b *testing.B) {
-	for _, s := range benchSizes[1:] {
-		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
-			if testing.Short() && s.nodes > 10000 {
-				b.Skip("large graph skipped under -short")
-			}
-			g := benchGraph(b, s.nodes, s.edges)
-			rng := rand.New(rand.NewPCG(1, 1))
-			var services []int32
-			for i := range int32(g.Len()) {
-				if g.ModelNode(i).Kind == "service" {
-					services = append(services, i)
-				}
-			}
-			from := time.Date(2025, 6, 12, 17, 0, 0, 0, time.UTC)
-			in := ExplainInput{Observation: Observation{From: from, To: from.Add(3 * time.Hour)}}
-			// Impacted: 50 services reached by one region's failure.
-			p := Propagate(g, mustResolve(b, g, benchRegion))
-			for _, u := range p.Order {
-				if g.ModelNode(u).Kind == "service" && len(in.Impacted) < 50 {
-					in.Impacted = append(in.Impacted, u)
-				}
-			}
-			for k := range 200 {
-				n := int32(rng.IntN(g.Len()))
-				in.Evidence = append(in.Evidence, Evidence{Node: n, IncidentID: fmt.Sprint(k), Title: "Elevated errors", StartedAt: from.Add(time.Duration(rng.IntN(180)) * time.Minute)})
-			}
-			in.Healthy = services[:20]
-			for b.Loop() {
-				Explain(g, in, ExplainOptions{})
 			}
 		})
 	}

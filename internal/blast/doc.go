@@ -7,9 +7,10 @@
 //     the failover groups one node defeats, exact probabilities and
 //     importance measures;
 //   - ByNode: for every node, the targets its failure alone takes down and
-//     those it degrades;
-//   - Explain: the ranking of candidate root causes of an observed
-//     incident (see Explain for the scoring).
+//     those it degrades.
+//
+// The ranking of root causes of an observed incident lives in package
+// diagnose, which uses PropagateSeeds as its forward model.
 //
 // # Blast radius
 //

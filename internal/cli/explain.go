@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/collect"
+	"github.com/depgraph/depgraph/internal/diagnose"
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
@@ -32,41 +34,55 @@ type explainOptions struct {
 	Incidents []string
 	Format    string
 	Top       int
+	MaxRoots  int
 }
 
-const explainLong = `Explain ranks the candidate root causes of an observed incident: which
-upstream node (or, when one cannot explain it all, which pair of nodes) most
-likely caused what you saw, at which layer, with the evidence for and
-against each.
+const explainLong = `Explain ranks the root causes of an observed incident: which node, or which
+two or three nodes failing at once, most likely caused what you saw, at which
+layer, with a posterior probability and the factors that moved it.
 
 Give what broke (--impacted), what stayed healthy (--healthy) and when
 (--from, --to). Status evidence comes from the incident store (depgraph
-ingest) or from saved feeds (--incidents FILE...).
+ingest) or from saved feeds (--incidents FILE...). A feed binds to the
+model's nodes by what it is: AWS history (aws-events data.json or a
+per-service RSS) to the AWS service-region nodes by service and region code,
+Azure RSS, Google Cloud and Slack to their nodes by type, a Statuspage or
+incident.io file (either shape) to the nodes whose status page has its host.
+The output says what each file bound to, or why it bound to nothing.
 
-Scoring. Every node upstream of an impacted node is a candidate:
+The model (after Sherlock, Bahl et al., SIGCOMM 2007, and Gestalt, Mysore et
+al., USENIX ATC 2014; docs/explain.md has every constant and its reason):
 
-  score = coverage − contradictions + status evidence − silence − extra − parsimony
+  hypothesis    a set of at most --max-roots nodes failing by themselves;
+                its predicted impairments come from the blast-radius
+                propagation, an edge of unknown share passing on 0.5
+  prior         per root, P(failing in the window) = 1 − exp(−λ·(W + 2 h)),
+                λ from the store's history of its feed, else from the
+                model's unavailability, else a default by kind (incidents a
+                year: component 4, vendor 3, cloud-service 2, zone 2,
+                region 1, provider 0.5)
+  observation   seen impacted: 0.002 + 0.898·x; seen healthy: the rest
+                (x the predicted impairment); unobserved: no cost
+  incident      a page posts with probability 0.7 when what it speaks for
+                is down, 0.05 when not; severity major/minor/none given
+                posting 0.6/0.3/0.1 when down, 0.2/0.5/0.3 when not
+  silence       0.3 when down, 0.95 when not; no evidence when the page
+                runs on what the hypothesis takes down (status.hosted_on)
+  words         blames itself / an unnamed provider / names a node: P by
+                role root, victim, unaffected = 0.35/0.05/0.15,
+                0.03/0.30/0.05, 0.02/0.25/0.05; a named node (names and
+                aliases matched in the text) multiplies the odds by 30 as
+                the root, 25 when the root is part of it, 10 when impaired
+  timing        the root's incident first (15 min slack): 0.65 vs 0.35
 
-  coverage        share of impacted nodes its blast radius reaches (×1.0)
-  contradictions  share of healthy nodes it would take down (×0.6): a
-                  penalty, not an exclusion, as impact can be partial
-  status evidence +0.35 for an incident on it in the window, +0.15 for
-                  incidents on nodes between it and the impacted ones,
-                  +0.1 when its incident started first, +0.15 when nodes
-                  depending on it report trouble too; −0.15 when one of its
-                  own dependencies also reports trouble (the deeper layer is
-                  the cause, the vendor a victim), unless its incident
-                  started 15 minutes earlier or it blames itself; ±0.2 when
-                  its own words blame itself or a provider
-  silence         −0.1 when its status feed was read and said nothing,
-                  unless its page runs on what it would take down
-                  (status.hosted_on): such silence proves nothing
-  extra           −0.1 × share of its predicted failures nobody reported
-  parsimony       −0.25 per cause beyond the first; a pair is proposed when
-                  the best single cause leaves impacted nodes unexplained
-
-A vendor's own failure is a legitimate answer: the cloud is not blamed
-unless the evidence and the observation point at it.`
+Single causes are scored exactly, best upper bound first, until the bound
+falls 20 below the best score (such a cause's posterior is below e^-20 of the
+best; "pruned" counts them); pairs and triples by a bounded search over the
+25 best singles, skipping a second root that explains nothing new.
+Probabilities are normalised over the hypotheses considered, not over every
+possible cause. Your own services are never a
+hypothesis unless nothing else explains. Ties go to fewer roots, then to the
+deeper cause.`
 
 func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
 	opts := &explainOptions{IO: ios}
@@ -102,6 +118,9 @@ func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
 			if opts.To.Before(opts.From) {
 				return flagErrorf("--to is before --from")
 			}
+			if opts.MaxRoots < 1 || opts.MaxRoots > 3 {
+				return flagErrorf("--max-roots must be 1, 2 or 3")
+			}
 			if asJSON {
 				opts.Format = "json"
 			}
@@ -124,6 +143,7 @@ func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
 	f.StringVar(&opts.Format, "format", "text", "output `format`: text, json, markdown")
 	f.BoolVar(&asJSON, "json", false, "print JSON (same as --format json)")
 	f.IntVar(&opts.Top, "top", 5, "hypotheses shown in text and markdown")
+	f.IntVar(&opts.MaxRoots, "max-roots", 2, "most `roots` a hypothesis may have (1 to 3)")
 	return cmd
 }
 
@@ -144,7 +164,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	if err != nil {
 		return err
 	}
-	in := blast.ExplainInput{Observation: blast.Observation{From: opts.From, To: opts.To}, StatusHosts: map[int32][]int32{}}
+	in := diagnose.Input{From: opts.From, To: opts.To, StatusHosts: map[int32][]int32{}, Rates: map[int32]float64{}}
 	if in.Impacted, err = blast.Resolve(g, opts.Impacted); err != nil {
 		return err
 	}
@@ -161,18 +181,20 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		}
 	}
 	watched := map[int32]bool{}
-	addEvidence := func(nodeID string, inc *feed.Incident) {
+	addEvidence := func(nodeID string, inc *feed.Incident) bool {
 		if !overlaps(inc, opts.From, opts.To) {
-			return
+			return false
 		}
 		i, _ := g.Lookup(nodeID)
 		text := inc.Title
 		for _, u := range inc.Updates {
-			text += " " + u.Body
+			text += "\n" + u.Body
 		}
-		in.Evidence = append(in.Evidence, blast.Evidence{Node: i, IncidentID: inc.ID, Title: inc.Title, Impact: string(inc.Impact),
+		in.Evidence = append(in.Evidence, diagnose.Evidence{Node: i, IncidentID: inc.ID, Title: inc.Title, Impact: string(inc.Impact),
 			StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: text})
+		return true
 	}
+	var feeds []diagnose.FeedUse
 	for _, path := range opts.Incidents {
 		data, err := safeio.ReadFileLimit(path, safeio.DefaultLimit)
 		if err != nil {
@@ -182,29 +204,56 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 		if err != nil {
 			return &InputError{Err: err}
 		}
-		mapped := statusmap.Map(res.Model, doc, doc.Source.URL, 0)
-		for _, b := range statusmap.Bindings(res.Model, doc.Source.Format, doc.Source.URL) {
-			i, _ := g.Lookup(b.Node.ID)
-			watched[i] = true
+		use := diagnose.FeedUse{Name: filepath.Base(path), Format: string(doc.Source.Format), Incidents: len(doc.Incidents), Nodes: []string{}}
+		for k := range doc.Incidents {
+			if overlaps(&doc.Incidents[k], opts.From, opts.To) {
+				use.InWindow++
+			}
 		}
-		for _, m := range mapped.Matches {
-			addEvidence(m.NodeID, m.Incident)
+		br := statusmap.Bind(res.Model, doc, "")
+		use.By, use.Reason = br.By, br.Reason
+		for _, b := range br.Bindings {
+			if b.Covers(doc) {
+				i, _ := g.Lookup(b.Node.ID)
+				watched[i] = true
+			}
 		}
+		bound := map[string]bool{}
+		for _, m := range statusmap.Map(res.Model, doc, "", 0).Matches {
+			if addEvidence(m.NodeID, m.Incident) {
+				bound[m.NodeID] = true
+			}
+		}
+		for _, b := range br.Bindings {
+			if i, _ := g.Lookup(b.Node.ID); watched[i] || bound[b.Node.ID] {
+				use.Nodes = append(use.Nodes, b.Node.ID)
+			}
+		}
+		if len(use.Nodes) == 0 && use.Reason == "" {
+			use.Reason = fmt.Sprintf("its %d incidents name components or locations no bound node lists", len(doc.Incidents))
+			if len(doc.Incidents) == 0 {
+				use.Reason = "it speaks for none of the nodes of its type (a per-service feed with no incident names no service)"
+			}
+		}
+		feeds = append(feeds, use)
 	}
-	if err := storeEvidence(ctx, opts, res, g, watched, addEvidence); err != nil {
+	if err := storeEvidence(ctx, opts, res, g, watched, in.Rates, addEvidence); err != nil {
 		return err
 	}
 	for w := range watched {
 		in.Watched = append(in.Watched, w)
 	}
 	slices.Sort(in.Watched)
-	slices.SortFunc(in.Evidence, func(a, b blast.Evidence) int {
+	slices.SortFunc(in.Evidence, func(a, b diagnose.Evidence) int {
 		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
 			return c
 		}
 		return strings.Compare(a.IncidentID, b.IncidentID)
 	})
-	out := blast.Explain(g, in, blast.ExplainOptions{})
+	out := diagnose.Diagnose(g, in, diagnose.Options{MaxRoots: opts.MaxRoots})
+	if feeds != nil {
+		out.Feeds = feeds
+	}
 	switch opts.Format {
 	case "json":
 		return render.JSON(opts.IO.Out, out)
@@ -216,7 +265,7 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 
 // storeEvidence adds the stored incidents that concern the model's nodes,
 // when a store exists (an explicit --db must exist).
-func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result, g *graph.Graph, watched map[int32]bool, add func(string, *feed.Incident)) error {
+func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result, g *graph.Graph, watched map[int32]bool, rates map[int32]float64, add func(string, *feed.Incident) bool) error {
 	path := opts.DB
 	if path == "" {
 		p, err := store.DefaultPath()
@@ -253,6 +302,12 @@ func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result
 		}
 		for _, id := range f.Nodes {
 			n := idx[id]
+			// The prior: the feed's history before the window, when the
+			// store holds at least 30 days of it.
+			if ss, err := st.Stats(ctx, store.StatsQuery{Feeds: []string{f.Key}, To: opts.From, AnyOf: n.Status.Components}); err == nil && len(ss) > 0 && ss[0].WindowHours >= 30*24 {
+				i, _ := g.Lookup(id)
+				rates[i] = (float64(ss[0].Incidents) + 0.5) / (ss[0].WindowHours / (365.25 * 24))
+			}
 			if read {
 				i, _ := g.Lookup(id)
 				watched[i] = true

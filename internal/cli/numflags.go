@@ -32,6 +32,7 @@ var flagRanges = map[string]flagRange{
 	"domains --timeout":        {Min: 0, Max: math.MaxInt64, Say: "use a duration of 0 (no limit) or more"},
 	"domains --node-limit":     {Min: 0, Max: 2e9, Say: "use 0 (the default, 40 million) to 2000000000"},
 	"explain --top":            {Min: 1, Max: math.MaxInt32, Say: "use 1 or more"},
+	"explain --max-roots":      {Min: 1, Max: 3, Say: "use 1, 2 or 3"},
 	"export --hard-threshold":  {Min: 0, Max: 1, Say: "use an impact from 0 to 1"},
 	"ingest --timeout":         {Min: 0, MinOpen: true, Max: float64(time.Hour), Say: "use a duration above 0 and at most 1h"},
 	"ingest --concurrency":     {Min: 1, Max: 256, Say: "use 1 to 256"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/diagnose"
 	"github.com/depgraph/depgraph/internal/view"
 )
 
@@ -44,9 +45,9 @@ func TestBlastTextNothingAffected(t *testing.T) {
 }
 
 func TestExplainMarkdownEscapes(t *testing.T) {
-	r := &blast.ExplainResult{Impacted: []string{"acme/s"}, Window: blast.Window{From: time.Unix(0, 0).UTC(), To: time.Unix(3600, 0).UTC()},
-		Hypotheses: []blast.Hypothesis{{Nodes: []string{"v`x"}, Layer: "third-party", Score: 1, Explains: []string{"acme/s"},
-			Evidence: []blast.EvidenceItem{{Node: "v", Title: "<script>alert(1)</script> | *bold*"}}, Reasons: []string{"a_b"}}}}
+	r := &diagnose.Result{Impacted: []string{"acme/s"}, Window: diagnose.Window{From: time.Unix(0, 0).UTC(), To: time.Unix(3600, 0).UTC()},
+		Hypotheses: []diagnose.Hypothesis{{Nodes: []string{"v`x"}, Layer: "third-party", Score: 1, Probability: 1, Explains: []string{"acme/s"},
+			Evidence: []diagnose.EvidenceItem{{Node: "v", Title: "<script>alert(1)</script> | *bold*"}}, Reasons: []string{"a_b"}}}}
 	var buf bytes.Buffer
 	if err := ExplainMarkdown(&buf, r, 5); err != nil {
 		t.Fatal(err)

@@ -1,18 +1,38 @@
-// Package statusmap maps status feeds onto model nodes: which incidents of
-// a feed concern which node, what state each node is in now, and which
-// components of a feed stand for no node (so a user can complete the
-// mapping).
+// Package statusmap maps status feeds onto model nodes: which nodes a feed
+// binds to, which incidents of a feed concern which node, what state each
+// node is in now, and which components of a feed stand for no node (so a
+// user can complete the mapping).
 //
-// A node's status block names a feed (type and URL) and the feed's
-// components and locations that stand for the node. An incident concerns
-// the node when the feed is the node's (same format; same URL when both
-// are known), the node lists no components or the incident names one of
-// them, and the node lists no locations or the incident names one of them
-// (an incident that names no location is taken as global). Names compare
-// case-insensitively, with spaces trimmed.
+// A feed binds to a node's status block by what the feed is, not by one
+// exact address:
+//
+//   - formats only one publisher uses (AWS Health: aws-rss and aws-events;
+//     Azure: azure-rss; Google Cloud: gcp; Slack: slack) bind to every node
+//     whose status type is of the same publisher, wherever the file came
+//     from (a saved per-service AWS RSS names only the dashboard in its
+//     channel link, a saved data.json names nothing);
+//   - page formats (statuspage, incidentio in both its shapes, rss, atom,
+//     instatus, upptime) bind to the nodes whose status address has the
+//     same host as the feed's page or fetch address ("www." and the scheme
+//     aside), whatever their status type (incident.io serves a
+//     Statuspage-compatible API; a Statuspage history.rss is RSS);
+//   - a page feed that names no address binds to the nodes whose name,
+//     alias or organisation is the page's name;
+//   - a status block that gives a type and no address binds to every feed
+//     of that type.
+//
+// An incident concerns a bound node when the node lists no components or
+// the incident names one of them, and the node lists no locations or the
+// incident names one of them (an incident that names no location is taken
+// as global); an AWS service-region code thus picks its node out of the
+// whole AWS history. Names compare case-insensitively, with spaces
+// trimmed. A per-service AWS RSS covers (speaks for) only the nodes its
+// incidents concern; every other feed covers every node it binds to.
 package statusmap
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -27,21 +47,145 @@ type Binding struct {
 }
 
 // Bindings returns the nodes whose status block reads a document of this
-// format from this URL (url "" matches any URL), sorted by id.
+// format from this address (url "" matches by type alone), sorted by id.
 func Bindings(m *model.Model, format feed.Format, url string) []Binding {
-	var out []Binding
+	return Bind(m, &feed.Document{Source: feed.Source{Format: format, URL: url}}, "").Bindings
+}
+
+// BindResult says which nodes a document binds to and how.
+type BindResult struct {
+	// Bindings are the bound nodes, sorted by id.
+	Bindings []Binding
+	// By is how they bound: "type", "host" or "page name"; "" when none.
+	By string
+	// Reason says why nothing bound; "" when something did.
+	Reason string
+}
+
+// Bind binds a document to the model's nodes (see the package doc). url
+// is the address the document was fetched from, "" when unknown; the
+// document's own page address is used too.
+func Bind(m *model.Model, doc *feed.Document, url string) BindResult {
+	var res BindResult
+	fam := Family(doc.Source.Format)
+	hosts := map[string]bool{}
+	for _, u := range []string{url, doc.Source.URL} {
+		if h := Host(u); h != "" {
+			hosts[h] = true
+		}
+	}
+	page := norm(doc.Source.Page)
 	for _, n := range m.Nodes {
 		st := n.Status
-		if st == nil || st.Type != string(format) {
+		if st == nil {
 			continue
 		}
-		if url != "" && st.URL != "" && !sameURL(url, st.URL) {
+		by := ""
+		switch {
+		case singlePublisher[fam] && Family(feed.Format(st.Type)) == fam:
+			by = "type"
+		case hosts[Host(st.URL)] && Host(st.URL) != "":
+			by = "host"
+		case st.URL == "" && st.Type == string(doc.Source.Format):
+			by = "type"
+		case len(hosts) == 0 && page != "" && Family(feed.Format(st.Type)) == fam && namedAs(n, page):
+			by = "page name"
+		}
+		if by == "" {
 			continue
 		}
-		out = append(out, Binding{Node: n, Status: st})
+		if res.By == "" || res.By == "type" {
+			res.By = by
+		}
+		res.Bindings = append(res.Bindings, Binding{Node: n, Status: st})
 	}
-	slices.SortFunc(out, func(a, b Binding) int { return strings.Compare(a.Node.ID, b.Node.ID) })
-	return out
+	slices.SortFunc(res.Bindings, func(a, b Binding) int { return strings.Compare(a.Node.ID, b.Node.ID) })
+	if len(res.Bindings) > 0 {
+		return res
+	}
+	switch {
+	case singlePublisher[fam]:
+		res.Reason = fmt.Sprintf("no node has a status block of type %s", strings.Join(familyTypes[fam], " or "))
+	case len(hosts) > 0:
+		res.Reason = fmt.Sprintf("no node's status address is at %s", strings.Join(slices.Sorted(maps.Keys(hosts)), " or "))
+	case page != "":
+		res.Reason = fmt.Sprintf("the feed gives no page address, and no node with a %s status block is named %q", fam, doc.Source.Page)
+	default:
+		res.Reason = "the feed gives neither a page address nor a page name"
+	}
+	return res
+}
+
+// Covers reports whether a document speaks for a bound node: its silence
+// about the node means something. A per-service AWS RSS speaks only for
+// the nodes its incidents concern.
+func (b Binding) Covers(doc *feed.Document) bool {
+	if doc.Source.Format != feed.FormatAWSRSS {
+		return true
+	}
+	for i := range doc.Incidents {
+		if len(b.Status.Components) > 0 && b.Concerns(&doc.Incidents[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Family names the publisher family of a format: "aws", "azure", "gcp",
+// "slack", or "page" for the formats any status page may serve.
+func Family(f feed.Format) string {
+	switch f {
+	case feed.FormatAWSRSS, feed.FormatAWSEvents:
+		return "aws"
+	case feed.FormatAzureRSS:
+		return "azure"
+	case feed.FormatGCP:
+		return "gcp"
+	case feed.FormatSlack:
+		return "slack"
+	}
+	return "page"
+}
+
+var singlePublisher = map[string]bool{"aws": true, "azure": true, "gcp": true, "slack": true}
+
+var familyTypes = map[string][]string{
+	"aws": {"aws-rss", "aws-events"}, "azure": {"azure-rss"}, "gcp": {"gcp"}, "slack": {"slack"},
+}
+
+// Host returns an address's host, lower case, without "www." or a port;
+// "" when it has none.
+func Host(u string) string {
+	u = strings.ToLower(strings.TrimSpace(u))
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else if strings.HasPrefix(u, "/") {
+		return ""
+	}
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.LastIndexByte(u, '@'); i >= 0 {
+		u = u[i+1:]
+	}
+	if i := strings.LastIndexByte(u, ':'); i >= 0 {
+		u = u[:i]
+	}
+	u = strings.TrimPrefix(u, "www.")
+	if !strings.Contains(u, ".") {
+		return ""
+	}
+	return u
+}
+
+// namedAs reports whether a node's name, an alias or its organisation is
+// the (normalised) page name, or the page name ends in " status".
+func namedAs(n *model.Node, page string) bool {
+	page = strings.TrimSuffix(strings.TrimSuffix(page, " status"), " status page")
+	if norm(n.Name) == page || norm(model.Org(n.ID)) == page {
+		return true
+	}
+	return slices.ContainsFunc(n.Aliases, func(a string) bool { return norm(a) == page })
 }
 
 // Concerns reports whether an incident concerns the bound node.
@@ -80,7 +224,7 @@ type Result struct {
 // is the impairment given to components under maintenance when the node's
 // status block does not say.
 func Map(m *model.Model, doc *feed.Document, url string, maintenance float64) *Result {
-	bs := Bindings(m, doc.Source.Format, url)
+	bs := Bind(m, doc, url).Bindings
 	res := &Result{Impairment: map[string]float64{}}
 	named := map[string]bool{}
 	wholeFeed := false
@@ -149,23 +293,4 @@ func intersects(want, have []string) bool {
 		}
 	}
 	return false
-}
-
-// sameURL compares feed addresses loosely: scheme, a trailing slash and
-// the Statuspage API path do not count, so a page's base address matches
-// its /api/v2/… feeds.
-func sameURL(a, b string) bool {
-	return baseURL(a) == baseURL(b)
-}
-
-func baseURL(u string) string {
-	u = strings.ToLower(u)
-	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	if i := strings.Index(u, "/api/v2/"); i >= 0 {
-		u = u[:i]
-	}
-	for _, suffix := range []string{"/history.rss", "/history.atom"} {
-		u = strings.TrimSuffix(u, suffix)
-	}
-	return strings.TrimSuffix(u, "/")
 }

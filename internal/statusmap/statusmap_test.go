@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/depgraph/depgraph/catalogs"
@@ -181,5 +182,133 @@ func TestMapUnmappedAndImpairment(t *testing.T) {
 	}
 	if len(res.Matches) != 1 || res.Matches[0].NodeID != "v/api" || res.Matches[0].Incident.ID != "i1" {
 		t.Errorf("matches: got:%+v", res.Matches)
+	}
+}
+
+// bindTests are saved files, read with no fetch address: each binds by
+// what it is. The AWS and Statuspage files are real payloads
+// (../shared/data/feeds); Azure and incident.io have no real sample, so
+// the feed package's constructed fixtures stand in.
+var bindTests = []struct {
+	name     string
+	file     string // under ../shared/data/feeds, or "testdata:" + a name in ../feed/testdata
+	by       string
+	node     string // a node that must be bound and get an incident
+	location string // an incident location that must land on node
+	notNode  string // a bound node that must get no incident
+}{
+	{name: "aws data.json history (aws-events) binds to aws-rss service-region nodes", file: "aws/legacy-data-json-2022-07-03-trimmed-excl-dec-2021.json", by: "type", node: "aws/us-east-1/elb", location: "us-east-1"},
+	{name: "aws per-service rss whose channel link is the dashboard", file: "aws/rss/s3-us-standard-2017-03-08-excerpt.rss", by: "type", node: "aws/us-east-1/s3", notNode: "aws/us-east-1/ec2"},
+	{name: "statuspage summary by page host", file: "statuspage/summary/github-summary-2022-11-25.json", by: "host", node: "github/github.com/packages"},
+	{name: "statuspage single incident by page host", file: "statuspage/incident/github-incident-gqx5l06jjxhp.json", by: "host", node: "github/github.com/git"},
+	{name: "azure rss whose channel link is not the catalog's", file: "testdata:azure-constructed.rss", by: "type", node: "azure/eastus2/vms", notNode: "azure/eastus/vms"},
+}
+
+func TestBindSavedFiles(t *testing.T) {
+	m := loadCatalogs(t)
+	for _, tt := range bindTests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc *feed.Document
+			if name, ok := strings.CutPrefix(tt.file, "testdata:"); ok {
+				data, err := os.ReadFile(filepath.Join("..", "feed", "testdata", name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if doc, err = feed.Parse(data, feed.FormatAuto, name); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				doc = parseShared(t, tt.file, feed.FormatAuto)
+			}
+			br := Bind(m, doc, "")
+			if br.By != tt.by || br.Reason != "" {
+				t.Fatalf("bound by %q (reason %q), want by %q", br.By, br.Reason, tt.by)
+			}
+			if !slices.ContainsFunc(br.Bindings, func(b Binding) bool { return b.Node.ID == tt.node }) {
+				t.Fatalf("%s not bound", tt.node)
+			}
+			res := Map(m, doc, "", 0)
+			got := map[string]int{}
+			for _, mt := range res.Matches {
+				if mt.NodeID == tt.node && (tt.location == "" || slices.Contains(mt.Incident.Locations, tt.location)) {
+					got[tt.node]++
+				}
+				if mt.NodeID == tt.notNode {
+					t.Errorf("incident %q landed on %s", mt.Incident.Title, tt.notNode)
+				}
+			}
+			if got[tt.node] == 0 {
+				t.Errorf("no incident landed on %s", tt.node)
+			}
+		})
+	}
+}
+
+// TestBindIncidentIOBothShapes: a node reading an incident.io page binds
+// the widget answer and the Statuspage-compatible one (which parses as
+// statuspage), by host; a page name binds a file with no address.
+func TestBindIncidentIOBothShapes(t *testing.T) {
+	m := &model.Model{Nodes: []*model.Node{
+		{ID: "openai", Name: "OpenAI", Status: &model.Status{Type: "incidentio", URL: "https://status.openai.com"}},
+		{ID: "example-ai", Name: "Example AI", Status: &model.Status{Type: "incidentio", URL: "https://status.example-ai.test"}},
+	}}
+	data, err := os.ReadFile(filepath.Join("..", "feed", "testdata", "incidentio-widget.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	widget, err := feed.Parse(data, feed.FormatAuto, "widget.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compat, err := feed.Parse([]byte(`{"page": {"id": "x", "name": "OpenAI", "url": "https://status.openai.com"}, "incidents": []}`), feed.FormatAuto, "openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noURL, err := feed.Parse([]byte(`{"page": {"id": "x", "name": "OpenAI"}, "incidents": []}`), feed.FormatStatuspage, "openai-nourl.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := feed.Parse([]byte(`{"page": {"id": "y", "name": "Nobody", "url": "https://status.nobody.test"}, "incidents": []}`), feed.FormatStatuspage, "nobody.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		doc    *feed.Document
+		want   string
+		by     string
+		reason string
+	}{
+		{widget, "example-ai", "host", ""},
+		{compat, "openai", "host", ""},
+		{noURL, "openai", "page name", ""},
+		{other, "", "", "no node's status address is at status.nobody.test"},
+	} {
+		br := Bind(m, tt.doc, "")
+		var got []string
+		for _, b := range br.Bindings {
+			got = append(got, b.Node.ID)
+		}
+		if strings.Join(got, ",") != tt.want || br.By != tt.by || br.Reason != tt.reason {
+			t.Errorf("%s (%s): got:%v by %q reason %q want:%s by %q reason %q", tt.doc.Source.Name, tt.doc.Source.Format, got, br.By, br.Reason, tt.want, tt.by, tt.reason)
+		}
+	}
+	aws := Bind(m, &feed.Document{Source: feed.Source{Format: feed.FormatAWSEvents}}, "")
+	if aws.Reason != "no node has a status block of type aws-rss or aws-events" {
+		t.Errorf("aws reason: %q", aws.Reason)
+	}
+}
+
+func TestHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://www.githubstatus.com/api/v2/summary.json": "githubstatus.com",
+		"http://status.aws.amazon.com/rss/all.rss":         "status.aws.amazon.com",
+		"status.openai.com":                                "status.openai.com",
+		"https://status.openai.com:443/proxy/x":            "status.openai.com",
+		"":                                                 "",
+		"/local/file.json":                                 "",
+	} {
+		if got := Host(in); got != want {
+			t.Errorf("Host(%q): got:%q want:%q", in, got, want)
+		}
 	}
 }
