@@ -37,13 +37,18 @@ Model Exchange Format, so SCRAM or XFTA can check depgraph's failure domains.
 
 The top event is one service's failure from upstream causes (--target), or,
 by default, any of your services failing (an OR over them). Basic events are
-the nodes, with their unavailability as probability when the model has one.`,
+the nodes, with their unavailability as probability when the model has one.
+Node ids are not valid MEF names ("cloudflare/cdn"), so each name is encoded
+reversibly ("/" as _S, "." as _D, "_" as __, a misplaced "-" as _H, other
+bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
+<label>. SCRAM (scram --validate) accepts the file; its minimal cut sets
+(scram -l 3) are depgraph domains' failure domains.`,
 		Example: `  $ depgraph export --format csv-edges -m acme.yaml -o edges.csv
   $ depgraph export --format mermaid --all > graph.mmd
   $ depgraph export --format cyclonedx -o bom.json
   $ depgraph export --openpsa -m acme.yaml > acme.xml
   $ depgraph export --openpsa --target acme/support-bot -o bot.xml
-  $ scram --mcs --limit-order 3 bot.xml`,
+  $ scram --validate bot.xml && scram --limit-order 3 --probability true bot.xml -o bot-report.xml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {

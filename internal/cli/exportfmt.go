@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
+	"math/big"
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/export"
@@ -66,8 +66,8 @@ func runExportFormat(opts *exportFormatOptions) error {
 			warn(opts.IO.ErrOut, "the model has no service (kind: service): no failure domains to write")
 		}
 		for _, t := range res.Targets {
-			if n, err := strconv.Atoi(t.Count); err == nil && n > len(t.CutSets) {
-				warn(opts.IO.ErrOut, "%s: %d of its %d failure domains written (the smallest first)", t.Target, len(t.CutSets), n)
+			if t.Count.Big().Cmp(big.NewInt(int64(len(t.CutSets)))) > 0 {
+				warn(opts.IO.ErrOut, "%s: %d of its %s failure domains written (the smallest first)", t.Target, len(t.CutSets), t.Count)
 			}
 		}
 		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error { return export.DomainsCSV(w, g, res) })

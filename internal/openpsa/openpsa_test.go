@@ -180,7 +180,7 @@ var errorTests = []struct {
 	},
 	{
 		name: "periodic-test arity",
-		doc: `<opsa-mef><define-basic-event name="a"><periodic-test><float value="1"/><float value="1"/><float value="1"/><float value="1"/><float value="1"/><float value="1"/></periodic-test></define-basic-event></opsa-mef>`,
+		doc:  `<opsa-mef><define-basic-event name="a"><periodic-test><float value="1"/><float value="1"/><float value="1"/><float value="1"/><float value="1"/><float value="1"/></periodic-test></define-basic-event></opsa-mef>`,
 		want: []string{`<periodic-test> takes 4, 5 or 11 arguments, got 6`},
 	},
 }

@@ -55,7 +55,7 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 				ew.printf("    {%s}\n", strings.Join(s, ", "))
 			}
 		}
-		if listed := len(t.CutSets); t.Count != fmt.Sprint(listed) {
+		if listed := len(t.CutSets); t.Count.String() != fmt.Sprint(listed) {
 			ew.printf("  (%d of %s listed: --max-sets shows more)\n", listed, t.Count)
 		}
 		if len(t.Importance) > 0 {
