@@ -23,6 +23,8 @@ type exportOptions struct {
 	Target        string
 	HardThreshold float64
 	Output        string
+	Focus         []string
+	Depth         int
 }
 
 func newExportCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -45,6 +47,7 @@ bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
 (scram -l 3) are depgraph domains' failure domains.`,
 		Example: `  $ depgraph export --format csv-edges -m acme.yaml -o edges.csv
   $ depgraph export --format mermaid --all > graph.mmd
+  $ depgraph export --format mermaid --focus openai/api --depth 2 > openai.mmd
   $ depgraph export --format cyclonedx -o bom.json
   $ depgraph export --openpsa -m acme.yaml > acme.xml
   $ depgraph export --openpsa --target acme/support-bot -o bot.xml
@@ -55,7 +58,7 @@ bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
 			case opts.OpenPSA && opts.Format != "":
 				return flagErrorf("--openpsa and --format exclude each other")
 			case opts.Format != "":
-				return runExportFormat(&exportFormatOptions{IO: opts.IO, Model: opts.Model, Format: opts.Format, Output: opts.Output, All: opts.All})
+				return runExportFormat(&exportFormatOptions{IO: opts.IO, Model: opts.Model, Format: opts.Format, Output: opts.Output, All: opts.All, Focus: opts.Focus, Depth: opts.Depth})
 			case !opts.OpenPSA:
 				return flagErrorf("say which format: --format %s, or --openpsa", strings.Join(exportFormatNames(), "|"))
 			}
@@ -69,6 +72,8 @@ bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
 		return exportFormatNames(), cobra.ShellCompDirectiveNoFileComp
 	})
 	cmd.Flags().BoolVar(&opts.All, "all", false, "with --format, the whole model (default: your services and what they depend on)")
+	cmd.Flags().StringArrayVar(&opts.Focus, "focus", nil, "with --format mermaid, draw only this `node`'s neighbourhood (repeatable)")
+	cmd.Flags().IntVar(&opts.Depth, "depth", 0, "with --focus, follow at most `n` hops each way (0: no limit)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "the `node` whose failure is the top event (default: any service)")
 	cmd.Flags().Float64Var(&opts.HardThreshold, "hard-threshold", 1, "impact from which a dependency can take its dependent down")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file`")

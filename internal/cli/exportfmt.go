@@ -20,6 +20,9 @@ type exportFormatOptions struct {
 	Output string
 	// All writes every node, not only those your services reach.
 	All bool
+	// Focus and Depth cut a Mermaid diagram down to a neighbourhood.
+	Focus []string
+	Depth int
 }
 
 // exportFormatHelp documents the --format exports, for export's Long.
@@ -37,7 +40,10 @@ const exportFormatHelp = `--format writes the model for spreadsheets and other t
                and owner; edges with impact and failover group
   mermaid      a Mermaid flowchart to paste into a postmortem: one subgraph
                per organisation, failover members dashed, impacts below 1
-               as labels
+               as labels; kept under Mermaid's default limits (50,000
+               characters, 500 edges) by drawing the nodes nearest your
+               services, with a note of what was left out (and a warning);
+               --focus NODE --depth N draws one neighbourhood
   cyclonedx    a CycloneDX 1.6 JSON BOM: every node a service (bom-ref = id),
                the graph under "dependencies", depgraph's semantics in
                depgraph:* properties; deterministic serial number
@@ -56,7 +62,30 @@ func runExportFormat(opts *exportFormatOptions) error {
 	if err != nil {
 		return err
 	}
-	xopts := export.Options{All: opts.All}
+	xopts := export.Options{All: opts.All, Depth: opts.Depth}
+	if len(opts.Focus) > 0 || opts.Depth != 0 {
+		if f != export.FormatMermaid {
+			return flagErrorf("--focus and --depth go with --format mermaid")
+		}
+		if len(opts.Focus) == 0 {
+			return flagErrorf("--depth goes with --focus")
+		}
+		if xopts.Focus, err = blast.Resolve(g, opts.Focus); err != nil {
+			return err
+		}
+	}
+	if f == export.FormatMermaid {
+		var st export.MermaidStats
+		err := writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+			var err error
+			st, err = export.WriteMermaid(w, g, xopts)
+			return err
+		})
+		if err == nil && st.Cut() {
+			warn(opts.IO.ErrOut, "the diagram was cut down to fit Mermaid's limits (%d characters, %d edges): %d of %d nodes and %d of %d edges drawn, the nodes nearest your services first; draw a part with --focus NODE --depth 2", export.MermaidMaxText, export.MermaidMaxEdges, st.Nodes, st.TotalNodes, st.Edges, st.TotalEdges)
+		}
+		return err
+	}
 	if f == export.FormatCSVDomains {
 		res, err := export.ComputeDomains(context.Background(), g, blast.DomainOptions{})
 		if err != nil {
