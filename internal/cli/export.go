@@ -49,6 +49,7 @@ bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
   $ depgraph export --format mermaid --all > graph.mmd
   $ depgraph export --format mermaid --focus openai/api --depth 2 > openai.mmd
   $ depgraph export --format cyclonedx -o bom.json
+  $ depgraph export --format xlsx -o acme.xlsx
   $ depgraph export --openpsa -m acme.yaml > acme.xml
   $ depgraph export --openpsa --target acme/support-bot -o bot.xml
   $ scram --validate bot.xml && scram --limit-order 3 --probability true bot.xml -o bot-report.xml`,
@@ -119,9 +120,9 @@ func runExport(opts *exportOptions) error {
 
 // exportFormatNames lists the --format values.
 func exportFormatNames() []string {
-	names := make([]string, len(export.Formats))
+	names := make([]string, len(export.Formats), len(export.Formats)+1)
 	for i, f := range export.Formats {
 		names[i] = string(f)
 	}
-	return names
+	return append(names, formatXLSX)
 }

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/report"
+	"github.com/depgraph/depgraph/internal/workbook"
 )
 
 // exportFormatOptions are the options of `depgraph export --format X`
@@ -44,6 +48,10 @@ const exportFormatHelp = `--format writes the model for spreadsheets and other t
                characters, 500 edges) by drawing the nodes nearest your
                services, with a note of what was left out (and a warning);
                --focus NODE --depth N draws one neighbourhood
+  xlsx         the risk report as a workbook (-o FILE.xlsx): one sheet per
+               table (services, single points of failure, failure domains,
+               concentration, at-risk vendors, stale facts, edges), typed
+               cells, frozen headers; as depgraph report -o risk.xlsx
   cyclonedx    a CycloneDX 1.6 JSON BOM: every node a service (bom-ref = id),
                the graph under "dependencies", depgraph's semantics in
                depgraph:* properties; deterministic serial number
@@ -54,6 +62,9 @@ CSV cells that a spreadsheet would run as a formula get a leading quote.`
 
 // runExportFormat writes the model in one of the export.Formats.
 func runExportFormat(opts *exportFormatOptions) error {
+	if opts.Format == formatXLSX {
+		return runExportXLSX(opts)
+	}
 	f, err := export.ParseFormat(opts.Format)
 	if err != nil {
 		return &FlagError{Err: err}
@@ -106,5 +117,34 @@ func runExportFormat(opts *exportFormatOptions) error {
 			return fmt.Errorf("export %s: %w", f, err)
 		}
 		return nil
+	})
+}
+
+// formatXLSX is the workbook export: the risk report's tables, not one of
+// export.Formats (it needs the report, which the exporters do not).
+const formatXLSX = "xlsx"
+
+// runExportXLSX writes the risk report's workbook (report.Build with its
+// defaults), the edges as --all selects them.
+func runExportXLSX(opts *exportFormatOptions) error {
+	if len(opts.Focus) > 0 || opts.Depth != 0 {
+		return flagErrorf("--focus and --depth go with --format mermaid")
+	}
+	if (opts.Output == "" || opts.Output == "-") && opts.IO.IsStdoutTTY() {
+		return flagErrorf("will not write a workbook to a terminal: use -o model.xlsx, or redirect the output")
+	}
+	res, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	r, err := report.Build(context.Background(), res.Model, g, report.Options{Now: time.Now(), ModelHash: res.Model.Hash()})
+	if errors.Is(err, report.ErrNoServices) {
+		return &InputError{Err: err}
+	}
+	if err != nil {
+		return analysisError(err, 0)
+	}
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		return workbook.Write(w, r, workbook.Edges(g, export.Options{All: opts.All}))
 	})
 }
