@@ -460,7 +460,8 @@ func TestRoundTrip(t *testing.T) {
 // error, and that what it reads can be written and read again.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	for _, p := range paths {
+	more, _ := filepath.Glob(filepath.Join("testdata", "scram", "*.xml"))
+	for _, p := range append(paths, more...) {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
