@@ -10,6 +10,7 @@ import (
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
 )
@@ -86,18 +87,26 @@ func runExport(opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	ft := blast.NewFaultTree(g, opts.HardThreshold)
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		return writeFaultTree(w, g, opts.Target, opts.HardThreshold)
+	})
+}
+
+// writeFaultTree writes the fault tree of target's failure from upstream
+// causes, or of any service failing when target is "", as Open-PSA MEF.
+func writeFaultTree(w io.Writer, g *graph.Graph, target string, hardThreshold float64) error {
+	ft := blast.NewFaultTree(g, hardThreshold)
 	var top faulttree.Ref
 	name := "any-service-down"
-	if opts.Target != "" {
-		ids, err := blast.Resolve(g, []string{opts.Target})
+	if target != "" {
+		ids, err := blast.Resolve(g, []string{target})
 		if err != nil {
 			return err
 		}
 		if top, err = ft.Top(ids[0]); err != nil {
 			return err
 		}
-		name = opts.Target
+		name = target
 	} else {
 		svcs := g.Services()
 		if len(svcs) == 0 {
@@ -113,9 +122,7 @@ func runExport(opts *exportOptions) error {
 		}
 		top = ft.Builder.Gate(faulttree.Or, 0, tops...)
 	}
-	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
-		return openpsa.Write(w, ft.Builder, name, top)
-	})
+	return openpsa.Write(w, ft.Builder, name, top)
 }
 
 // exportFormatNames lists the --format values.

@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/gen"
+	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
 	"github.com/depgraph/depgraph/internal/openpsa/scramtest"
@@ -69,27 +71,88 @@ func TestExportThroughSCRAM(t *testing.T) {
 		f.Close()
 		models[fmt.Sprintf("gen-%d", size.nodes)] = []string{p}
 	}
+	// A generated model with an unavailability on every node (gen writes
+	// none), exported in memory through the same writer.
+	gm := gen.Generate(gen.Sized(300, 900, 3))
+	for i, n := range gm.Nodes {
+		u := 0.0005 * float64(1+i%9)
+		n.Unavailability = &u
+	}
+	genP, err := graph.Build(gm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models["gen-300-unavailability"] = nil
 	for name, paths := range models {
 		t.Run(name, func(t *testing.T) {
-			mf := modelFlags{Paths: paths}
-			_, g, err := mf.loadGraph()
+			g := genP
+			if name != "gen-300-unavailability" {
+				mf := modelFlags{Paths: paths}
+				var err error
+				if _, g, err = mf.loadGraph(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// export --openpsa [--target id] -o file
+			export := func(file, target string) {
+				t.Helper()
+				if g == genP {
+					f, err := os.Create(file)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					if err := writeFaultTree(f, g, target, 1); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				ios, _, _, _ := iostreams.Test()
+				cmd := newExportCmd(ios)
+				args := []string{"--openpsa", "-o", file}
+				if target != "" {
+					args = append(args, "--target", target)
+				}
+				for _, p := range paths {
+					args = append(args, "-m", p)
+				}
+				cmd.SetArgs(args)
+				if err := cmd.Execute(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The default top: any service down; SCRAM's products equal
+			// depgraph's reading of the same file.
+			anyFile := filepath.Join(dir, name+"-any.xml")
+			export(anyFile, "")
+			if out, err := scramtest.Validate(t, bin, anyFile); err != nil {
+				t.Fatalf("scram --validate %s: %v\n%s", anyFile, err, out)
+			}
+			m, err := openpsa.ReadFiles(anyFile)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The default top: any service down.
-			anyFile := filepath.Join(dir, name+"-any.xml")
-			ios, _, _, _ := iostreams.Test()
-			cmd := newExportCmd(ios)
-			args := []string{"--openpsa", "-o", anyFile}
-			for _, p := range paths {
-				args = append(args, "-m", p)
-			}
-			cmd.SetArgs(args)
-			if err := cmd.Execute(); err != nil {
+			top, err := m.Top("")
+			if err != nil {
 				t.Fatal(err)
 			}
-			if out, err := scramtest.Validate(t, bin, anyFile); err != nil {
-				t.Fatalf("scram --validate %s: %v\n%s", anyFile, err, out)
+			res, err := faulttree.Analyze(context.Background(), m.Builder, top, faulttree.Options{MaxOrder: 3, MaxSets: 1 << 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mine []string
+			for _, cs := range res.Sets {
+				var names []string
+				for _, e := range cs {
+					names = append(names, m.Builder.Event(e).Name) // the file's encoded names
+				}
+				mine = append(mine, scramtest.Product(names))
+			}
+			slices.Sort(mine)
+			if w := scramtest.Run(t, bin, []string{"-l", "3"}, anyFile)[openpsa.EncodeName("any-service-down")]; !slices.Equal(mine, w.Products) {
+				t.Errorf("any service down: depgraph %d sets, SCRAM %d products\n ours:%q\nSCRAM:%q", len(mine), len(w.Products), mine, w.Products)
+			} else {
+				t.Logf("%s any-service-down: %d minimal cut sets, SCRAM %d products", name, len(mine), len(w.Products))
 			}
 			svcs := g.Services()
 			if len(svcs) > 4 {
@@ -98,16 +161,7 @@ func TestExportThroughSCRAM(t *testing.T) {
 			for _, s := range svcs {
 				id := g.ModelNode(s).ID
 				file := filepath.Join(dir, name+"-"+openpsa.EncodeName(id)+".xml")
-				ios, _, _, _ := iostreams.Test()
-				cmd := newExportCmd(ios)
-				args := []string{"--openpsa", "--target", id, "-o", file}
-				for _, p := range paths {
-					args = append(args, "-m", p)
-				}
-				cmd.SetArgs(args)
-				if err := cmd.Execute(); err != nil {
-					t.Fatal(err)
-				}
+				export(file, id)
 				if out, err := scramtest.Validate(t, bin, file); err != nil {
 					t.Fatalf("scram --validate %s: %v\n%s", file, err, out)
 				}
