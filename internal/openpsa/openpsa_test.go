@@ -493,3 +493,45 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestTopNames checks the top event keeps the name the file gives it when
+// hash-consing merges it with a gate of the same structure, that --top
+// picks one of several, and the messages for files without a fault tree.
+func TestTopNames(t *testing.T) {
+	doc := `<opsa-mef><define-fault-tree name="T">
+<define-gate name="Top"><gate name="Bottom"/></define-gate>
+<define-gate name="Bottom"><and><basic-event name="a"/><basic-event name="b"/></and></define-gate>
+<define-gate name="Other"><and><basic-event name="b"/><basic-event name="a"/></and></define-gate>
+<define-basic-event name="a"/><define-basic-event name="b"/>
+</define-fault-tree></opsa-mef>`
+	m, err := Parse(Source{Name: "in.xml", Data: []byte(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.TopName(""); err == nil || !strings.Contains(err.Error(), "2 top gates (Top, Other): name one with --top") {
+		t.Errorf("two tops: %v", err)
+	}
+	for _, name := range []string{"Top", "Other"} {
+		got, err := m.TopName(name)
+		if err != nil || got != name {
+			t.Errorf("TopName(%q) = %q, %v", name, got, err)
+		}
+	}
+	if _, err := m.TopName("Nope"); err == nil || !strings.Contains(err.Error(), `no gate named "Nope" in in.xml`) {
+		t.Errorf("unknown top: %v", err)
+	}
+	if _, err := ReadFiles("testdata/scram/bcd.xml"); err != nil {
+		t.Fatal(err)
+	}
+	et, _ := ReadFiles("testdata/scram/bcd.xml")
+	if _, err := et.TopName(""); err == nil || !strings.Contains(err.Error(), "bcd.xml defines no fault tree (no gate), only an event tree") {
+		t.Errorf("event tree only: %v", err)
+	}
+	empty, err := Parse(Source{Name: "e.xml", Data: []byte("<opsa-mef/>")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := empty.Top(""); err == nil || !strings.Contains(err.Error(), "e.xml defines no fault tree (no gate)") {
+		t.Errorf("empty: %v", err)
+	}
+}

@@ -102,10 +102,18 @@ func (m *Model) TopName(name string) (string, error) {
 		return m.Tops[0], nil
 	case 0:
 		if len(m.Gates) == 0 {
-			if m.eventTrees > 0 {
-				return "", fmt.Errorf("openpsa: %s define no fault tree (no gate; %d event trees): depgraph analyses fault trees; give the file that defines the gates too", strings.Join(m.files, ", "), m.eventTrees)
+			verb := "defines"
+			if len(m.files) > 1 {
+				verb = "define"
 			}
-			return "", fmt.Errorf("openpsa: %s define no fault tree (no gate)", strings.Join(m.files, ", "))
+			if m.eventTrees > 0 {
+				trees := "an event tree"
+				if m.eventTrees > 1 {
+					trees = fmt.Sprintf("%d event trees", m.eventTrees)
+				}
+				return "", fmt.Errorf("openpsa: %s %s no fault tree (no gate), only %s: depgraph analyses fault trees; give the file that defines the gates too", strings.Join(m.files, ", "), verb, trees)
+			}
+			return "", fmt.Errorf("openpsa: %s %s no fault tree (no gate)", strings.Join(m.files, ", "), verb)
 		}
 		return "", fmt.Errorf("openpsa: every gate is referenced by another (cycle?): name the top event with --top")
 	}
