@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/graph"
 )
@@ -56,8 +57,9 @@ type TargetDomains struct {
 	CutSets [][]string `json:"cut_sets"`
 	// Count is the number of failure domains of size up to MaxOrder (it
 	// may exceed len(CutSets)); OrderDistribution counts them by size.
-	Count             string   `json:"count"`
-	OrderDistribution []string `json:"order_distribution"`
+	// JSON numbers (decimal strings beyond 2^53: see package count).
+	Count             count.N   `json:"count"`
+	OrderDistribution []count.N `json:"order_distribution"`
 	// SPOFs are the single points of failure: the domains of size 1.
 	SPOFs []string `json:"spofs"`
 	// Truncated says MaxOrder may have cut larger domains off.
@@ -221,9 +223,9 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 				dist[len(s)-1]++
 			}
 		}
-		td.Count = fmt.Sprint(len(sets))
+		td.Count = count.Int(len(sets))
 		for _, d := range dist {
-			td.OrderDistribution = append(td.OrderDistribution, fmt.Sprint(d))
+			td.OrderDistribution = append(td.OrderDistribution, count.Int(d))
 		}
 		if td.Missing == 0 {
 			r, err := faulttree.Analyze(ctx, a.ft.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Importance: true, NodeLimit: probabilityNodeLimit})
@@ -246,10 +248,8 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 			}
 		}
 		res, raw, probs = r, r.Sets, r.SetProbabilities
-		td.Count, td.Truncated = r.Count.String(), r.Truncated
-		for _, d := range r.OrderDistribution {
-			td.OrderDistribution = append(td.OrderDistribution, d.String())
-		}
+		td.Count, td.Truncated = count.Of(r.Count), r.Truncated
+		td.OrderDistribution = count.Slice(r.OrderDistribution)
 	}
 	type set struct {
 		ids  []string

@@ -3,6 +3,7 @@ package blast
 import (
 	"math/big"
 
+	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 )
@@ -18,17 +19,13 @@ func ownOrgRoot(g *graph.Graph, u int32) bool {
 }
 
 // uncount takes n single-node failure domains out of td's count and order
-// distribution (both decimal strings).
+// distribution.
 func (td *TargetDomains) uncount(n int) {
 	if n == 0 {
 		return
 	}
-	sub := func(s string) string {
-		v, ok := new(big.Int).SetString(s, 10)
-		if !ok {
-			return s
-		}
-		return v.Sub(v, big.NewInt(int64(n))).String()
+	sub := func(c count.N) count.N {
+		return count.Of(new(big.Int).Sub(c.Big(), big.NewInt(int64(n))))
 	}
 	td.Count = sub(td.Count)
 	if len(td.OrderDistribution) > 0 {

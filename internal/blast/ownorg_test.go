@@ -34,7 +34,7 @@ func TestDomainsLeaveOutYourOwnOrganisation(t *testing.T) {
 		if want := []string{"acme/db", "vendor", "vendor/api"}; !slices.Equal(td.SPOFs, want) {
 			t.Errorf("max order %d: SPOFs got:%v want:%v", maxOrder, td.SPOFs, want)
 		}
-		if td.Count != "3" || td.OrderDistribution[0] != "3" {
+		if td.Count.String() != "3" || td.OrderDistribution[0].String() != "3" {
 			t.Errorf("max order %d: count %s, order 1 %s: want 3 and 3", maxOrder, td.Count, td.OrderDistribution[0])
 		}
 		for _, s := range td.CutSets {

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/english"
+	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
@@ -27,6 +29,7 @@ type domainsOptions struct {
 	MaxSets       int
 	ByNode        bool
 	OpenPSA       []string
+	Top           string
 	Count         bool
 	Sets          bool
 	JSON          bool
@@ -63,9 +66,15 @@ its expected downtime per year and the nodes contributing most
 its failure alone takes down, and which it degrades.
 
 --openpsa reads Open-PSA Model Exchange Format fault trees instead of a
-model (several files are combined: basic events may sit in their own file)
-and prints the count of minimal cut sets, their order distribution and the
-top event's probability; --count prints the bare count, --sets the sets.`
+model and prints the count of minimal cut sets, their order distribution and
+the top event's probability; --count prints the bare count, --sets the sets.
+The files after --openpsa are one model (basic events may sit in their own
+file). --top names the top gate when the files define several. As SCRAM
+does for its exact analyses, declarative substitutions are applied
+(non-declarative ones are refused) and common-cause groups (beta-factor,
+MGL, alpha-factor, phi-factor) are expanded into common-cause events named
+"[A B]" (SCRAM does this with --ccf true). Counts in --json are numbers, or
+decimal strings beyond 2^53.`
 
 func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domainsOptions) error) *cobra.Command {
 	opts := &domainsOptions{IO: ios}
@@ -77,13 +86,16 @@ func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domains
   $ depgraph domains acme/support-bot acme/checkout --max-order 3 --json
   $ depgraph domains --by-node -m acme.yaml
   $ depgraph domains --openpsa model.xml --count
-  $ depgraph domains --openpsa tree.xml tree-basic-events.xml --json`,
+  $ depgraph domains --openpsa tree.xml tree-basic-events.xml --json
+  $ depgraph domains --openpsa model.xml --top NoFlow --sets`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Targets = args
-			if len(opts.OpenPSA) > 0 && !opts.ByNode {
-				// --openpsa tree.xml events.xml: the files after the
-				// first are fault trees too, as the help says.
+			if len(opts.OpenPSA) > 0 {
+				// domains --openpsa a.xml b.xml: the files of one model.
 				opts.OpenPSA, opts.Targets = append(opts.OpenPSA, args...), nil
+			}
+			if opts.Top != "" && len(opts.OpenPSA) == 0 {
+				return flagErrorf("--top names a gate of the --openpsa files")
 			}
 			if opts.MaxOrder < 0 || opts.MaxOrder > 64 {
 				return flagErrorf("--max-order %d: use 1 to 64 (0: default)", opts.MaxOrder)
@@ -109,7 +121,8 @@ func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domains
 	f.Float64Var(&opts.HardThreshold, "hard-threshold", 1, "impact from which a dependency can take its dependent down")
 	f.IntVar(&opts.MaxSets, "max-sets", 100, "failure domains listed per target")
 	f.BoolVar(&opts.ByNode, "by-node", false, "per node: which of your services it takes down or degrades")
-	f.StringArrayVar(&opts.OpenPSA, "openpsa", nil, "analyse an Open-PSA MEF `file` (repeatable)")
+	f.StringArrayVar(&opts.OpenPSA, "openpsa", nil, "analyse Open-PSA MEF `file`s: the one given and the arguments after it")
+	f.StringVar(&opts.Top, "top", "", "with --openpsa, the top `gate` to analyse (default: the only one)")
 	f.BoolVar(&opts.Count, "count", false, "with --openpsa, print only the number of minimal cut sets")
 	f.BoolVar(&opts.Sets, "sets", false, "with --openpsa, list the minimal cut sets (up to --max-sets)")
 	f.BoolVar(&opts.JSON, "json", false, "print JSON")
@@ -211,12 +224,13 @@ func analysisError(err error, timeout time.Duration) error {
 type openPSAResult struct {
 	SchemaVersion     int        `json:"schema_version"`
 	Top               string     `json:"top"`
-	MCSCount          *big.Int   `json:"mcs_count"`
-	OrderDistribution []*big.Int `json:"order_distribution"`
+	MCSCount          count.N    `json:"mcs_count"`
+	OrderDistribution []count.N  `json:"order_distribution"`
 	Probability       *float64   `json:"probability"`
 	Truncated         bool       `json:"truncated"`
 	MaxOrder          int        `json:"max_order"`
 	Sets              [][]string `json:"sets,omitempty"`
+	Substitutions     []string   `json:"substitutions,omitempty"`
 }
 
 func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
@@ -224,7 +238,11 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 	if err != nil {
 		return &InputError{Err: err}
 	}
-	top, err := m.Top("")
+	name, err := m.TopName(opts.Top)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	top, err := m.Top(name)
 	if err != nil {
 		return &InputError{Err: err}
 	}
@@ -240,8 +258,7 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 		fmt.Fprintln(opts.IO.Out, res.Count.String())
 		return nil
 	}
-	name, _ := m.Builder.Label(top)
-	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: res.Count, OrderDistribution: trimZeros(res.OrderDistribution), Truncated: res.Truncated, MaxOrder: res.MaxOrder}
+	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: count.Of(res.Count), OrderDistribution: count.Slice(trimZeros(res.OrderDistribution)), Truncated: res.Truncated, MaxOrder: res.MaxOrder, Substitutions: m.Substitutions}
 	if len(res.UnknownProbability) == 0 {
 		p := res.Probability
 		out.Probability = &p
@@ -274,9 +291,12 @@ func openPSAText(w io.Writer, r openPSAResult) error {
 	}
 	fmt.Fprintln(w)
 	for i, c := range r.OrderDistribution {
-		if c.Sign() > 0 {
+		if c.Big().Sign() > 0 {
 			fmt.Fprintf(w, "  order %d: %s\n", i+1, c)
 		}
+	}
+	if len(r.Substitutions) > 0 {
+		fmt.Fprintf(w, "substitutions applied: %s\n", strings.Join(r.Substitutions, ", "))
 	}
 	if r.Probability != nil {
 		fmt.Fprintf(w, "probability: %.6g\n", *r.Probability)

@@ -10,6 +10,7 @@ import (
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"
 )
@@ -23,6 +24,8 @@ type exportOptions struct {
 	Target        string
 	HardThreshold float64
 	Output        string
+	Focus         []string
+	Depth         int
 }
 
 func newExportCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -37,20 +40,27 @@ Model Exchange Format, so SCRAM or XFTA can check depgraph's failure domains.
 
 The top event is one service's failure from upstream causes (--target), or,
 by default, any of your services failing (an OR over them). Basic events are
-the nodes, with their unavailability as probability when the model has one.`,
+the nodes, with their unavailability as probability when the model has one.
+Node ids are not valid MEF names ("cloudflare/cdn"), so each name is encoded
+reversibly ("/" as _S, "." as _D, "_" as __, a misplaced "-" as _H, other
+bytes as _XHH: "cloudflare_Scdn") and the id is kept in the definition's
+<label>. SCRAM (scram --validate) accepts the file; its minimal cut sets
+(scram -l 3) are depgraph domains' failure domains.`,
 		Example: `  $ depgraph export --format csv-edges -m acme.yaml -o edges.csv
   $ depgraph export --format mermaid --all > graph.mmd
+  $ depgraph export --format mermaid --focus openai/api --depth 2 > openai.mmd
   $ depgraph export --format cyclonedx -o bom.json
+  $ depgraph export --format xlsx -o acme.xlsx
   $ depgraph export --openpsa -m acme.yaml > acme.xml
   $ depgraph export --openpsa --target acme/support-bot -o bot.xml
-  $ scram --mcs --limit-order 3 bot.xml`,
+  $ scram --validate bot.xml && scram --limit-order 3 --probability true bot.xml -o bot-report.xml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case opts.OpenPSA && opts.Format != "":
 				return flagErrorf("--openpsa and --format exclude each other")
 			case opts.Format != "":
-				return runExportFormat(&exportFormatOptions{IO: opts.IO, Model: opts.Model, Format: opts.Format, Output: opts.Output, All: opts.All})
+				return runExportFormat(&exportFormatOptions{IO: opts.IO, Model: opts.Model, Format: opts.Format, Output: opts.Output, All: opts.All, Focus: opts.Focus, Depth: opts.Depth})
 			case !opts.OpenPSA:
 				return flagErrorf("say which format: --format %s, or --openpsa", strings.Join(exportFormatNames(), "|"))
 			}
@@ -64,6 +74,8 @@ the nodes, with their unavailability as probability when the model has one.`,
 		return exportFormatNames(), cobra.ShellCompDirectiveNoFileComp
 	})
 	cmd.Flags().BoolVar(&opts.All, "all", false, "with --format, the whole model (default: your services and what they depend on)")
+	cmd.Flags().StringArrayVar(&opts.Focus, "focus", nil, "with --format mermaid, draw only this `node`'s neighbourhood (repeatable)")
+	cmd.Flags().IntVar(&opts.Depth, "depth", 0, "with --focus, follow at most `n` hops each way (0: no limit)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "the `node` whose failure is the top event (default: any service)")
 	cmd.Flags().Float64Var(&opts.HardThreshold, "hard-threshold", 1, "impact from which a dependency can take its dependent down")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `file`")
@@ -75,18 +87,26 @@ func runExport(opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	ft := blast.NewFaultTree(g, opts.HardThreshold)
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		return writeFaultTree(w, g, opts.Target, opts.HardThreshold)
+	})
+}
+
+// writeFaultTree writes the fault tree of target's failure from upstream
+// causes, or of any service failing when target is "", as Open-PSA MEF.
+func writeFaultTree(w io.Writer, g *graph.Graph, target string, hardThreshold float64) error {
+	ft := blast.NewFaultTree(g, hardThreshold)
 	var top faulttree.Ref
 	name := "any-service-down"
-	if opts.Target != "" {
-		ids, err := blast.Resolve(g, []string{opts.Target})
+	if target != "" {
+		ids, err := blast.Resolve(g, []string{target})
 		if err != nil {
 			return err
 		}
 		if top, err = ft.Top(ids[0]); err != nil {
 			return err
 		}
-		name = opts.Target
+		name = target
 	} else {
 		svcs := g.Services()
 		if len(svcs) == 0 {
@@ -102,16 +122,14 @@ func runExport(opts *exportOptions) error {
 		}
 		top = ft.Builder.Gate(faulttree.Or, 0, tops...)
 	}
-	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
-		return openpsa.Write(w, ft.Builder, name, top)
-	})
+	return openpsa.Write(w, ft.Builder, name, top)
 }
 
 // exportFormatNames lists the --format values.
 func exportFormatNames() []string {
-	names := make([]string, len(export.Formats))
+	names := make([]string, len(export.Formats), len(export.Formats)+1)
 	for i, f := range export.Formats {
 		names[i] = string(f)
 	}
-	return names
+	return append(names, formatXLSX)
 }

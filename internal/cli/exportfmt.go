@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"math/big"
+	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
-	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/report"
+	"github.com/depgraph/depgraph/internal/workbook"
 )
 
 // exportFormatOptions are the options of `depgraph export --format X`
@@ -21,6 +24,9 @@ type exportFormatOptions struct {
 	Output string
 	// All writes every node, not only those your services reach.
 	All bool
+	// Focus and Depth cut a Mermaid diagram down to a neighbourhood.
+	Focus []string
+	Depth int
 }
 
 // exportFormatHelp documents the --format exports, for export's Long.
@@ -38,7 +44,14 @@ const exportFormatHelp = `--format writes the model for spreadsheets and other t
                and owner; edges with impact and failover group
   mermaid      a Mermaid flowchart to paste into a postmortem: one subgraph
                per organisation, failover members dashed, impacts below 1
-               as labels
+               as labels; kept under Mermaid's default limits (50,000
+               characters, 500 edges) by drawing the nodes nearest your
+               services, with a note of what was left out (and a warning);
+               --focus NODE --depth N draws one neighbourhood
+  xlsx         the risk report as a workbook (-o FILE.xlsx): one sheet per
+               table (services, single points of failure, failure domains,
+               concentration, at-risk vendors, stale facts, edges), typed
+               cells, frozen headers; as depgraph report -o risk.xlsx
   cyclonedx    a CycloneDX 1.6 JSON BOM: every node a service (bom-ref = id),
                the graph under "dependencies", depgraph's semantics in
                depgraph:* properties; deterministic serial number
@@ -49,6 +62,9 @@ CSV cells that a spreadsheet would run as a formula get a leading quote.`
 
 // runExportFormat writes the model in one of the export.Formats.
 func runExportFormat(opts *exportFormatOptions) error {
+	if opts.Format == formatXLSX {
+		return runExportXLSX(opts)
+	}
 	f, err := export.ParseFormat(opts.Format)
 	if err != nil {
 		return &FlagError{Err: err}
@@ -57,7 +73,30 @@ func runExportFormat(opts *exportFormatOptions) error {
 	if err != nil {
 		return err
 	}
-	xopts := export.Options{All: opts.All}
+	xopts := export.Options{All: opts.All, Depth: opts.Depth}
+	if len(opts.Focus) > 0 || opts.Depth != 0 {
+		if f != export.FormatMermaid {
+			return flagErrorf("--focus and --depth go with --format mermaid")
+		}
+		if len(opts.Focus) == 0 {
+			return flagErrorf("--depth goes with --focus")
+		}
+		if xopts.Focus, err = blast.Resolve(g, opts.Focus); err != nil {
+			return err
+		}
+	}
+	if f == export.FormatMermaid {
+		var st export.MermaidStats
+		err := writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+			var err error
+			st, err = export.WriteMermaid(w, g, xopts)
+			return err
+		})
+		if err == nil && st.Cut() {
+			warn(opts.IO.ErrOut, "the diagram was cut down to fit Mermaid's limits (%d characters, %d edges): %d of %d nodes and %d of %d edges drawn, the nodes nearest your services first; draw a part with --focus NODE --depth 2", export.MermaidMaxText, export.MermaidMaxEdges, st.Nodes, st.TotalNodes, st.Edges, st.TotalEdges)
+		}
+		return err
+	}
 	if f == export.FormatCSVDomains {
 		res, err := export.ComputeDomains(context.Background(), g, blast.DomainOptions{})
 		if err != nil {
@@ -67,8 +106,8 @@ func runExportFormat(opts *exportFormatOptions) error {
 			warn(opts.IO.ErrOut, "the model has no service (kind: service): no failure domains to write")
 		}
 		for _, t := range res.Targets {
-			if n, err := strconv.Atoi(t.Count); err == nil && n > len(t.CutSets) {
-				warn(opts.IO.ErrOut, "%s: %d of its %s written (the smallest first)", t.Target, len(t.CutSets), english.Count(n, "failure domain", "failure domains"))
+			if t.Count.Big().Cmp(big.NewInt(int64(len(t.CutSets)))) > 0 {
+				warn(opts.IO.ErrOut, "%s: %d of its %s failure domains written (the smallest first)", t.Target, len(t.CutSets), t.Count)
 			}
 		}
 		return writeOutput(opts.IO, opts.Output, func(w io.Writer) error { return export.DomainsCSV(w, g, res) })
@@ -78,5 +117,34 @@ func runExportFormat(opts *exportFormatOptions) error {
 			return fmt.Errorf("export %s: %w", f, err)
 		}
 		return nil
+	})
+}
+
+// formatXLSX is the workbook export: the risk report's tables, not one of
+// export.Formats (it needs the report, which the exporters do not).
+const formatXLSX = "xlsx"
+
+// runExportXLSX writes the risk report's workbook (report.Build with its
+// defaults), the edges as --all selects them.
+func runExportXLSX(opts *exportFormatOptions) error {
+	if len(opts.Focus) > 0 || opts.Depth != 0 {
+		return flagErrorf("--focus and --depth go with --format mermaid")
+	}
+	if (opts.Output == "" || opts.Output == "-") && opts.IO.IsStdoutTTY() {
+		return flagErrorf("will not write a workbook to a terminal: use -o model.xlsx, or redirect the output")
+	}
+	res, g, err := opts.Model.loadGraph()
+	if err != nil {
+		return err
+	}
+	r, err := report.Build(context.Background(), res.Model, g, report.Options{Now: time.Now(), ModelHash: res.Model.Hash()})
+	if errors.Is(err, report.ErrNoServices) {
+		return &InputError{Err: err}
+	}
+	if err != nil {
+		return analysisError(err, 0)
+	}
+	return writeOutput(opts.IO, opts.Output, func(w io.Writer) error {
+		return workbook.Write(w, r, workbook.Edges(g, export.Options{All: opts.All}))
 	})
 }

@@ -74,7 +74,7 @@ var exportFormatErrorTests = []struct {
 	exitCode int
 	stderr   string // substring of the error
 }{
-	{"unknown format", exportFormatOptions{Format: "xlsx", Model: modelFlags{Paths: []string{exportFixture}}}, ExitInput, `unknown format "xlsx"`},
+	{"unknown format", exportFormatOptions{Format: "xlsm", Model: modelFlags{Paths: []string{exportFixture}}}, ExitInput, `unknown format "xlsm"`},
 	{"missing model", exportFormatOptions{Format: "mermaid", Model: modelFlags{Paths: []string{"testdata/exportfmt/absent.yaml"}}}, ExitInput, "absent.yaml"},
 	{"unwritable output", exportFormatOptions{Format: "graphml", Model: modelFlags{Paths: []string{exportFixture}}, Output: "testdata/exportfmt/no-such-dir/out.graphml"}, ExitFailure, "no-such-dir"},
 }

@@ -45,6 +45,7 @@ var flagRanges = map[string]flagRange{
 	"gen --edges":              {Min: 0, Max: 1e7, Say: "use 0 to 10000000"},
 	"gen --seed":               anyValue,
 	"graph --depth":            {Min: 0, Max: math.MaxInt32, Say: "use 0 (no limit) or more hops"},
+	"export --depth":           {Min: 0, Max: math.MaxInt32, Say: "use 0 (no limit) or more hops"},
 	"report --stale-days":      {Min: 1, Max: 36525, Say: "use a number of days from 1 to 36525"},
 	"report --history-days":    {Min: 1, Max: 36525, Say: "use a number of days from 1 to 36525"},
 	"report --max-order":       {Min: 1, Max: 8, Say: "use 1 to 8"},

@@ -11,9 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/report"
 	"github.com/depgraph/depgraph/internal/store"
+	"github.com/depgraph/depgraph/internal/workbook"
 )
 
 // The report formats.
@@ -21,6 +23,7 @@ const (
 	reportHTML     = "html"
 	reportMarkdown = "markdown"
 	reportJSON     = "json"
+	reportXLSX     = "xlsx"
 )
 
 type reportOptions struct {
@@ -28,7 +31,7 @@ type reportOptions struct {
 	Model modelFlags
 	// Output is the file written, "" or "-" for standard output.
 	Output string
-	// Format is html, markdown or json.
+	// Format is html, markdown, json or xlsx.
 	Format string
 	// DB is the incident store; "" means the default one, used only when
 	// it exists.
@@ -66,9 +69,13 @@ services that reach it.
 
 Formats: html (one self-contained file: inline CSS and SVG, no network
 fetch, prints well), markdown (renders on code-hosting sites) and json (the
-canonical, versioned form, carrying everything the other two show). The
-format comes from --format, else from the -o extension (.html, .md, .json);
-without either, Markdown. HTML is never written to a terminal.
+canonical, versioned form, carrying everything the other two show) and
+xlsx (a workbook for risk and procurement teams: one sheet per table —
+summary, services, single points of failure, failure domains, concentration,
+at-risk vendors, stale facts, edges — with typed cells and frozen headers).
+The format comes from --format, else from the -o extension (.html, .md,
+.json, .xlsx); without either, Markdown. HTML and XLSX are never written to
+a terminal.
 
 The incident timeline reads --db, or the default store when it exists
 (depgraph ingest fills it), over the last --history-days days.`
@@ -85,6 +92,7 @@ func newReportCmdRun(ios *iostreams.IOStreams, runF func(context.Context, *repor
 		Long:  reportLong,
 		Example: `  $ depgraph report -m acme.yaml -o risk.html
   $ depgraph report -m acme.yaml -o risk.md
+  $ depgraph report -m acme.yaml -o risk.xlsx
   $ depgraph report --format json --stale-days 180 > risk.json
   $ depgraph report --db state/depgraph.db -o risk.html`,
 		Args: noArgs,
@@ -114,10 +122,10 @@ func newReportCmdRun(ios *iostreams.IOStreams, runF func(context.Context, *repor
 	}
 	opts.Model.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "output", "o", "", "write to `file` (.html, .md or .json) instead of standard output")
-	fl.StringVar(&opts.Format, "format", "", "output `format`: html, markdown or json (default: from -o, else markdown)")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write to `file` (.html, .md, .json or .xlsx) instead of standard output")
+	fl.StringVar(&opts.Format, "format", "", "output `format`: html, markdown, json or xlsx (default: from -o, else markdown)")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{reportHTML, reportMarkdown, reportJSON}, cobra.ShellCompDirectiveNoFileComp
+		return []string{reportHTML, reportMarkdown, reportJSON, reportXLSX}, cobra.ShellCompDirectiveNoFileComp
 	})
 	dbFlag(cmd, &opts.DB)
 	fl.IntVar(&opts.StaleDays, "stale-days", 365, "a source older than this many `days` is stale")
@@ -132,13 +140,13 @@ func newReportCmdRun(ios *iostreams.IOStreams, runF func(context.Context, *repor
 // file's extension, else Markdown.
 func reportFormat(format, output string) (string, error) {
 	switch format {
-	case reportHTML, reportMarkdown, reportJSON:
+	case reportHTML, reportMarkdown, reportJSON, reportXLSX:
 		return format, nil
 	case "md":
 		return reportMarkdown, nil
 	case "":
 	default:
-		return "", flagErrorf("unknown format %q: use html, markdown or json", format)
+		return "", flagErrorf("unknown format %q: use html, markdown, json or xlsx", format)
 	}
 	if output == "" || output == "-" {
 		return reportMarkdown, nil
@@ -150,14 +158,19 @@ func reportFormat(format, output string) (string, error) {
 		return reportMarkdown, nil
 	case ".json":
 		return reportJSON, nil
+	case ".xlsx":
+		return reportXLSX, nil
 	}
-	return "", flagErrorf("cannot tell the format of %q from its extension: use .html, .md or .json, or --format", output)
+	return "", flagErrorf("cannot tell the format of %q from its extension: use .html, .md, .json or .xlsx, or --format", output)
 }
 
 func runReport(ctx context.Context, opts *reportOptions) error {
 	toStdout := opts.Output == "" || opts.Output == "-"
 	if opts.Format == reportHTML && toStdout && opts.IO.IsStdoutTTY() {
 		return flagErrorf("will not write HTML to a terminal: use -o report.html, or redirect the output")
+	}
+	if opts.Format == reportXLSX && toStdout && opts.IO.IsStdoutTTY() {
+		return flagErrorf("will not write a workbook to a terminal: use -o risk.xlsx, or redirect the output")
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -206,6 +219,8 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 			return report.WriteHTML(w, r, report.HTMLOptions{})
 		case reportJSON:
 			return report.WriteJSON(w, r)
+		case reportXLSX:
+			return workbook.Write(w, r, workbook.Edges(g, export.Options{}))
 		}
 		return report.WriteMarkdown(w, r)
 	})

@@ -160,6 +160,7 @@ func TestReportFile(t *testing.T) {
 		{"risk.html", "<!DOCTYPE html>"},
 		{"risk.md", "# Dependency risk report"},
 		{"risk.json", "{\n  \"schema_version\": 1,"},
+		{"risk.xlsx", "PK\x03\x04"}, // a zip: the workbook, read back in internal/workbook
 	} {
 		ios, _, _, _ := iostreams.Test()
 		cmd := newReportCmd(ios)

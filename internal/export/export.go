@@ -48,6 +48,11 @@ type Options struct {
 	// Domains are the settings of the failure-domain analysis behind
 	// FormatCSVDomains; MaxOrder 0 means 3.
 	Domains blast.DomainOptions
+	// Focus and Depth cut the Mermaid diagram down to the focus nodes'
+	// neighbourhood (graph.Neighbourhood: what they depend on and what
+	// depends on them, at most Depth hops each way, 0: no limit).
+	Focus []int32
+	Depth int
 }
 
 // Write writes g in format f. For FormatCSVDomains it runs the
@@ -74,9 +79,13 @@ func Write(ctx context.Context, w io.Writer, f Format, g *graph.Graph, opts Opti
 }
 
 // Selected returns the dense IDs of the nodes the exporters write, in id
-// order: every node with opts.All or when the model has no service,
+// order: the focus nodes' neighbourhood when opts.Focus is set; every
+// node with opts.All or when the model has no service,
 // otherwise the nodes some service of yours reaches (graph.Party != 0).
 func Selected(g *graph.Graph, opts Options) []int32 {
+	if len(opts.Focus) > 0 {
+		return g.Neighbourhood(opts.Focus, opts.Depth)
+	}
 	all := opts.All || !(len(g.Services()) > 0)
 	out := make([]int32, 0, g.Len())
 	for i := range int32(g.Len()) {

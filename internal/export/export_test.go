@@ -355,8 +355,8 @@ func TestMermaidText(t *testing.T) {
 		{"50% | #1 & `x`", "50#37; #124; #35;1 #38; #96;x#96;"},
 		{"two\nlines", "two lines"},
 	} {
-		if got := mermaidText(tt.in); got != tt.want {
-			t.Errorf("mermaidText(%q): got:%q want:%q", tt.in, got, tt.want)
+		if got := mermaidEscape(tt.in); got != tt.want {
+			t.Errorf("mermaidEscape(%q): got:%q want:%q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -68,31 +68,83 @@ type Source struct {
 
 // Model is a fault tree read from Open-PSA MEF files.
 type Model struct {
-	// Builder holds the basic events and gates.
+	// Builder holds the basic events and gates. Common-cause groups are
+	// expanded into it: each member is an or over the group's
+	// common-cause events that include it ("[A B]" names, as in SCRAM).
 	Builder *faulttree.Builder
-	// Gates maps every gate name to its Ref.
+	// Gates maps every gate name to its Ref, without the substitutions.
 	Gates map[string]faulttree.Ref
 	// GateNames lists the gates in definition order.
 	GateNames []string
 	// Tops lists the gates that no other gate references, in definition
 	// order: the top events of the fault trees.
 	Tops []string
+	// Substitutions names the declarative substitutions, applied to every
+	// top event by Top.
+	Substitutions []string
+
+	subst      []faulttree.Ref
+	files      []string
+	eventTrees int
 }
 
-// Top returns the top event called name, or the only top event when name
-// is empty.
-func (m *Model) Top(name string) (faulttree.Ref, error) {
-	if name == "" {
-		if len(m.Tops) != 1 {
-			return 0, fmt.Errorf("openpsa: %d top gates (%s); name one", len(m.Tops), strings.Join(m.Tops, ", "))
+// TopName returns the name of the top event to analyse: name itself when
+// it is a gate, the only top gate when name is empty.
+func (m *Model) TopName(name string) (string, error) {
+	if name != "" {
+		if _, ok := m.Gates[name]; !ok {
+			return "", fmt.Errorf("openpsa: no gate named %q in %s", name, strings.Join(m.files, ", "))
 		}
-		name = m.Tops[0]
+		return name, nil
 	}
-	r, ok := m.Gates[name]
-	if !ok {
-		return 0, fmt.Errorf("openpsa: no gate named %q", name)
+	switch len(m.Tops) {
+	case 1:
+		return m.Tops[0], nil
+	case 0:
+		if len(m.Gates) == 0 {
+			verb := "defines"
+			if len(m.files) > 1 {
+				verb = "define"
+			}
+			if m.eventTrees > 0 {
+				trees := "an event tree"
+				if m.eventTrees > 1 {
+					trees = fmt.Sprintf("%d event trees", m.eventTrees)
+				}
+				return "", fmt.Errorf("openpsa: %s %s no fault tree (no gate), only %s: depgraph analyses fault trees; give the file that defines the gates too", strings.Join(m.files, ", "), verb, trees)
+			}
+			return "", fmt.Errorf("openpsa: %s %s no fault tree (no gate)", strings.Join(m.files, ", "), verb)
+		}
+		return "", fmt.Errorf("openpsa: every gate is referenced by another (cycle?): name the top event with --top")
 	}
-	return r, nil
+	shown := m.Tops
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	more := ""
+	if len(m.Tops) > len(shown) {
+		more = fmt.Sprintf(", and %d more", len(m.Tops)-len(shown))
+	}
+	return "", fmt.Errorf("openpsa: %d top gates (%s%s): name one with --top", len(m.Tops), strings.Join(shown, ", "), more)
+}
+
+// Top returns the top event called name (or the only top event when name
+// is empty) with the declarative substitutions applied, as SCRAM does for
+// exact analyses: each "hypothesis implies target" is and-ed with the
+// top event, so a delete-terms rule removes the failures its hypothesis
+// covers and a recovery rule adds its target to them.
+func (m *Model) Top(name string) (faulttree.Ref, error) {
+	name, err := m.TopName(name)
+	if err != nil {
+		return 0, err
+	}
+	r := m.Gates[name]
+	if len(m.subst) == 0 {
+		return r, nil
+	}
+	out := m.Builder.Gate(faulttree.And, 0, append([]faulttree.Ref{r}, m.subst...)...)
+	m.Builder.SetLabel(out, name)
+	return out, nil
 }
 
 // ReadFiles reads and links the MEF files at paths, which may split one
@@ -174,18 +226,44 @@ func decode(src Source) (*elem, error) {
 }
 
 type def struct {
-	kind  string // "gate", "basic-event", "house-event", "parameter"
-	name  string
-	body  *elem // the formula or expression, nil when absent
-	pos   Pos
-	scope string
+	kind string // "gate", "basic-event", "house-event", "parameter"
+	name string // the name the model uses: the plain name when public, the path-qualified name when private
+	body *elem  // the formula or expression, nil when absent
+	pos  Pos
+	path string // the containers' path ("FaultTree.component"), where references made here resolve first
+	ccf  *ccfGroup
+}
+
+// ccfGroup is a define-CCF-group: its members are replaced by an or over
+// the common-cause events that include them (see ccf.go).
+type ccfGroup struct {
+	name    string
+	model   string
+	e       *elem
+	path    string
+	members []*def
+	done    bool
+	refs    map[string]faulttree.Ref // member name -> its or gate
+}
+
+// substitution is a declarative define-substitution: hypothesis implies
+// target (target false deletes the terms the hypothesis covers).
+type substitution struct {
+	name       string
+	hypothesis *elem
+	target     *elem
+	path       string
 }
 
 type reader struct {
 	errs   ErrorList
-	defs   map[string]*def // gates, basic and house events share a namespace
+	defs   map[string]*def // public gates, basic and house events, by name
+	paths  map[string]*def // every definition by its full path
 	params map[string]*def
+	ppaths map[string]*def
 	order  []*def
+	ccfs   []*ccfGroup
+	subs   []*substitution
 	b      *faulttree.Builder
 	refs   map[string]faulttree.Ref
 	state  map[string]uint8 // 1 visiting, 2 done
@@ -194,23 +272,43 @@ type reader struct {
 	stack  []string
 	used   map[string]bool
 	files  map[string]int
-	scope  string
+	scope  string // the path of the definition being built
+	// eventTrees counts define-event-tree elements, for a clear message
+	// on files without a fault tree.
+	eventTrees int
 }
 
-// lookup resolves a reference made in the current scope: the innermost
-// component first, then the enclosing ones, then global names.
+// lookup resolves a reference made in the current scope as SCRAM does:
+// the reference qualified by the current path first (a private sibling or
+// a "component.name" below), then a public name, then a full path; and,
+// beyond SCRAM, the enclosing paths.
 func (r *reader) lookup(name string) (*def, bool) {
-	scope := r.scope
-	for {
-		if d, ok := r.defs[scope+name]; ok {
+	return lookupIn(r.defs, r.paths, r.scope, name)
+}
+
+func lookupIn(public, paths map[string]*def, scope, name string) (*def, bool) {
+	if scope != "" {
+		if d, ok := paths[scope+"."+name]; ok {
 			return d, true
 		}
-		if scope == "" {
-			return nil, false
-		}
-		i := strings.LastIndexByte(strings.TrimSuffix(scope, "."), '.')
-		scope = scope[:i+1]
 	}
+	if d, ok := public[name]; ok {
+		return d, true
+	}
+	if d, ok := paths[name]; ok {
+		return d, true
+	}
+	for scope != "" {
+		i := strings.LastIndexByte(scope, '.')
+		if i < 0 {
+			break
+		}
+		scope = scope[:i]
+		if d, ok := paths[scope+"."+name]; ok {
+			return d, true
+		}
+	}
+	return nil, false
 }
 
 func (r *reader) errorf(p Pos, format string, args ...any) {
@@ -222,9 +320,11 @@ func (r *reader) errorf(p Pos, format string, args ...any) {
 // malformed XML, unsupported constructs, duplicate definitions, undefined
 // references and cycles among gates.
 func Parse(srcs ...Source) (*Model, error) {
-	r := &reader{defs: map[string]*def{}, params: map[string]*def{}, files: map[string]int{}}
+	r := &reader{defs: map[string]*def{}, paths: map[string]*def{}, params: map[string]*def{}, ppaths: map[string]*def{}, files: map[string]int{}}
+	var names []string
 	for i, s := range srcs {
 		r.files[s.Name] = i
+		names = append(names, s.Name)
 		root, err := decode(s)
 		if err != nil {
 			var e *Error
@@ -238,33 +338,57 @@ func Parse(srcs ...Source) (*Model, error) {
 			r.errorf(root.pos, "root element is <%s>, want <opsa-mef>", root.name)
 			continue
 		}
-		r.collect(root, "")
+		r.collect(root, "", false)
 	}
 	m := r.build()
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
+	m.files = names
+	m.eventTrees = r.eventTrees
 	return m, nil
 }
 
-// collect gathers the definitions below a container element. Definitions
-// inside a define-component are named "component.name" and references
-// made there resolve in the component first (MEF private scoping).
-func (r *reader) collect(e *elem, scope string) {
+// role returns whether the element is private, given its container's role
+// (MEF: a role attribute overrides the inherited one; the default is
+// public).
+func role(e *elem, private bool) bool {
+	switch v, _ := e.attr("role"); v {
+	case "private":
+		return true
+	case "public":
+		return false
+	}
+	return private
+}
+
+// collect gathers the definitions below a container element. Containers
+// (define-fault-tree, define-component) give their contents a path;
+// private definitions are named by it ("Tree.component.name") and public
+// ones by their plain name, as in SCRAM.
+func (r *reader) collect(e *elem, path string, private bool) {
 	for _, k := range e.kids {
 		switch k.name {
-		case "define-fault-tree", "model-data":
-			r.collect(k, scope)
-		case "define-component":
+		case "model-data":
+			r.collect(k, "", false)
+		case "define-fault-tree", "define-component":
 			name, _ := k.attr("name")
-			r.collect(k, scope+name+".")
+			if name == "" {
+				r.errorf(k.pos, "<%s> without a name", k.name)
+				continue
+			}
+			r.collect(k, joinPath(path, name), role(k, private))
 		case "define-gate", "define-basic-event", "define-house-event", "define-parameter":
-			r.define(k, scope)
+			r.define(k, path, role(k, private))
 		case "define-CCF-group":
-			r.errorf(k.pos, "common-cause failure groups (define-CCF-group) are not supported; model the shared cause as a basic event under an or gate")
-		case "label", "attributes", "define-event-tree", "define-sequence", "define-initiating-event",
+			r.defineCCF(k, path, role(k, private))
+		case "define-substitution":
+			r.defineSubstitution(k, path)
+		case "define-event-tree":
+			r.eventTrees++
+		case "label", "attributes", "define-sequence", "define-initiating-event",
 			"define-rule", "define-alignment", "define-consequence", "define-consequence-group",
-			"define-substitution", "define-extern-function":
+			"define-extern-function", "define-extern-library":
 			// Documentation or event-tree constructs: not part of a fault tree.
 		default:
 			r.errorf(k.pos, "unknown element <%s>", k.name)
@@ -272,14 +396,23 @@ func (r *reader) collect(e *elem, scope string) {
 	}
 }
 
-func (r *reader) define(k *elem, scope string) {
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func (r *reader) define(k *elem, path string, private bool) {
 	name, ok := k.attr("name")
 	if !ok || name == "" {
 		r.errorf(k.pos, "<%s> without a name", k.name)
 		return
 	}
-	name = scope + name
-	d := &def{kind: strings.TrimPrefix(k.name, "define-"), name: name, pos: k.pos, scope: scope}
+	d := &def{kind: strings.TrimPrefix(k.name, "define-"), name: name, pos: k.pos, path: path}
+	if private {
+		d.name = joinPath(path, name)
+	}
 	for _, c := range k.kids {
 		if c.name == "label" || c.name == "attributes" {
 			continue
@@ -290,28 +423,73 @@ func (r *reader) define(k *elem, scope string) {
 		}
 		d.body = c
 	}
-	if d.kind == "parameter" {
-		if prev, ok := r.params[name]; ok {
-			r.errorf(k.pos, "parameter %q redefined (first defined at %s)", name, prev.pos)
-			return
-		}
-		r.params[name] = d
-		return
-	}
-	if prev, ok := r.defs[name]; ok {
-		if prev.kind == "basic-event" && d.kind == "basic-event" && prev.body == nil {
-			prev.body = d.body // a declaration completed by another file
-			return
-		}
-		r.errorf(k.pos, "%s %q redefined (first defined as %s at %s)", d.kind, name, prev.kind, prev.pos)
-		return
-	}
 	if d.kind == "gate" && d.body == nil {
 		r.errorf(k.pos, "gate %q has no formula", name)
 		return
 	}
-	r.defs[name] = d
-	r.order = append(r.order, d)
+	r.add(d, private, joinPath(path, name))
+}
+
+// add registers a definition under its public name (unless private) and its
+// full path.
+func (r *reader) add(d *def, private bool, full string) {
+	defs, paths := r.defs, r.paths
+	if d.kind == "parameter" {
+		defs, paths = r.params, r.ppaths
+	}
+	if prev, ok := defs[d.name]; ok && !private || private && paths[full] != nil {
+		if !ok {
+			prev = paths[full]
+		}
+		if prev.kind == "basic-event" && d.kind == "basic-event" && prev.body == nil && prev.ccf == nil && d.ccf == nil {
+			prev.body = d.body // a declaration completed by another file
+			return
+		}
+		r.errorf(d.pos, "%s %q redefined (first defined as %s at %s)", d.kind, d.name, prev.kind, prev.pos)
+		return
+	}
+	if !private {
+		defs[d.name] = d
+	}
+	if _, ok := paths[full]; !ok {
+		paths[full] = d
+	}
+	if d.kind != "parameter" {
+		r.order = append(r.order, d)
+	}
+}
+
+func (r *reader) defineSubstitution(k *elem, path string) {
+	name, _ := k.attr("name")
+	s := &substitution{name: name, path: path}
+	for _, c := range k.kids {
+		var f *elem
+		for _, g := range c.kids {
+			f = g
+		}
+		switch c.name {
+		case "hypothesis":
+			s.hypothesis = f
+		case "target":
+			s.target = f
+		case "source":
+			if len(c.kids) > 0 {
+				r.errorf(k.pos, "substitution %q is not declarative (it has a <source>): SCRAM and depgraph apply only declarative substitutions in exact analyses", name)
+				return
+			}
+		}
+	}
+	if s.hypothesis == nil || s.target == nil {
+		r.errorf(k.pos, "substitution %q needs a <hypothesis> and a <target>", name)
+		return
+	}
+	if t, _ := k.attr("type"); t == "delete-terms" {
+		if v, _ := s.target.attr("value"); s.target.name != "constant" || v != "false" {
+			r.errorf(k.pos, "substitution %q of type delete-terms needs the target <constant value=\"false\"/>", name)
+			return
+		}
+	}
+	r.subs = append(r.subs, s)
 }
 
 func (r *reader) build() *Model {
@@ -323,9 +501,12 @@ func (r *reader) build() *Model {
 	r.used = map[string]bool{}
 	m := &Model{Builder: r.b, Gates: map[string]faulttree.Ref{}}
 	for _, d := range r.order {
-		if d.kind == "basic-event" {
+		if d.kind == "basic-event" && d.ccf == nil {
 			r.resolve(d)
 		}
+	}
+	for _, g := range r.ccfs {
+		r.expandCCF(g)
 	}
 	for _, d := range r.order {
 		if d.kind == "gate" {
@@ -338,6 +519,16 @@ func (r *reader) build() *Model {
 		if d.kind == "gate" && !r.used[d.name] {
 			m.Tops = append(m.Tops, d.name)
 		}
+	}
+	for _, s := range r.subs {
+		saved := r.scope
+		r.scope = s.path
+		h := r.formula(s.hypothesis)
+		t := r.formula(s.target)
+		r.scope = saved
+		// hypothesis → target
+		m.subst = append(m.subst, r.b.Gate(faulttree.Or, 0, h.Not(), t))
+		m.Substitutions = append(m.Substitutions, s.name)
 	}
 	slices.SortStableFunc(r.errs, func(a, b *Error) int {
 		if a.Pos.File != b.Pos.File {
@@ -362,10 +553,14 @@ func (r *reader) resolve(d *def) faulttree.Ref {
 		r.errorf(d.pos, "cycle among gates: %s", strings.Join(cyc, " -> "))
 		return faulttree.False
 	}
+	if d.ccf != nil {
+		r.expandCCF(d.ccf)
+		return d.ccf.refs[d.name]
+	}
 	r.state[d.name] = 1
 	r.stack = append(r.stack, d.name)
 	saved := r.scope
-	r.scope = d.scope
+	r.scope = d.path
 	defer func() { r.scope = saved }()
 	var ref faulttree.Ref
 	switch d.kind {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"github.com/depgraph/depgraph/internal/count"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 func TestTextSaysOneInTheSingular(t *testing.T) {
 	var buf bytes.Buffer
 	dr := &blast.DomainsResult{MaxOrder: 1, Targets: []blast.TargetDomains{{
-		Target: "me/app", Count: "1", CutSets: [][]string{{"cloud"}}, SPOFs: []string{"cloud"},
+		Target: "me/app", Count: count.Int(1), CutSets: [][]string{{"cloud"}}, SPOFs: []string{"cloud"},
 		Paths: map[string][]string{"cloud": {"me/app", "cloud"}}, Missing: 1,
 	}}}
 	if err := DomainsText(&buf, dr); err != nil {

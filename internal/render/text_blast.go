@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/depgraph/depgraph/internal/blast"
-	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/english"
+	"github.com/depgraph/depgraph/internal/model"
 )
 
 // layerOrder sorts layers for people: your services first, then the

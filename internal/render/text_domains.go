@@ -21,7 +21,7 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 		if i > 0 {
 			ew.printf("\n")
 		}
-		ew.printf("%s: %s up to %s, %s", t.Target, english.CountString(t.Count, "failure domain", "failure domains"), english.Count(r.MaxOrder, "node", "nodes"),
+		ew.printf("%s: %s up to %s, %s", t.Target, english.CountString(t.Count.String(), "failure domain", "failure domains"), english.Count(r.MaxOrder, "node", "nodes"),
 			english.Count(len(t.SPOFs), "single point of failure", "single points of failure"))
 		if t.Truncated {
 			ew.printf(" (larger domains may exist: raise --max-order)")
@@ -58,7 +58,7 @@ func DomainsText(w io.Writer, r *blast.DomainsResult) error {
 				ew.printf("    {%s}\n", strings.Join(s, ", "))
 			}
 		}
-		if listed := len(t.CutSets); t.Count != fmt.Sprint(listed) {
+		if listed := len(t.CutSets); t.Count.String() != fmt.Sprint(listed) {
 			ew.printf("  (%d of %s listed: --max-sets shows more)\n", listed, t.Count)
 		}
 		if len(t.Importance) > 0 {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/depgraph/depgraph/internal/textsafe"
 	"github.com/depgraph/depgraph/internal/diagnose"
+	"github.com/depgraph/depgraph/internal/textsafe"
 )
 
 // ExplainText writes the ranked hypotheses for people: what evidence was

@@ -99,7 +99,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if sv.Truncated {
 			more = " (larger ones may exist)"
 		}
-		meta = append(meta, fmt.Sprintf("%s up to %s%s, %s (%d outside)", english.CountString(sv.DomainCount, "failure domain", "failure domains"), plural(g.MaxOrder, "node", "nodes"), more,
+		meta = append(meta, fmt.Sprintf("%s up to %s%s, %s (%d outside)", english.CountString(sv.DomainCount.String(), "failure domain", "failure domains"), plural(g.MaxOrder, "node", "nodes"), more,
 			plural(sv.SPOFCount, "single point of failure", "single points of failure"), sv.ExternalSPOFs))
 		p("%s.\n", strings.Join(meta, "; "))
 		if sv.DefeatedCount > len(sv.Defeated) {

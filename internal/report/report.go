@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/view"
@@ -143,10 +144,11 @@ type Service struct {
 	// that must fail together), at most Options.ListedPerService.
 	Domains [][]string `json:"domains"`
 	// DomainCount is the number of failure domains up to MaxOrder,
-	// single points of failure included (a decimal string: it can be
-	// large); Truncated says larger ones may exist.
-	DomainCount string `json:"domain_count"`
-	Truncated   bool   `json:"truncated"`
+	// single points of failure included (a JSON number; a decimal
+	// string beyond 2^53, see package count); Truncated says larger ones
+	// may exist.
+	DomainCount count.N `json:"domain_count"`
+	Truncated   bool    `json:"truncated"`
 	// Probability and DowntimeHoursPerYear are null when some node in
 	// the service's upstream has no unavailability; Missing counts those.
 	Probability          *float64 `json:"probability"`

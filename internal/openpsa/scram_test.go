@@ -1,0 +1,104 @@
+package openpsa
+
+import (
+	"context"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/openpsa/scramtest"
+)
+
+// scramInputs are SCRAM's own inputs (from ../shared/data/openpsa and
+// testdata/scram) and depgraph's periodic-test file; each is analysed by
+// the real SCRAM 0.16.2 and by depgraph, top event by top event.
+var scramInputs = [][]string{
+	{"testdata/scram/substitutions.xml"},
+	{"testdata/scram/common_cause.xml"},
+	{"testdata/scram/periodic_test.xml"},
+	{sharedDir + "/small/core/beta_factor_ccf.xml"},
+	{sharedDir + "/small/core/mgl_ccf.xml"},
+	{sharedDir + "/small/core/alpha_factor_ccf.xml"},
+	{sharedDir + "/small/core/phi_factor_ccf.xml"},
+	{sharedDir + "/small/core/abc.xml"},
+	{sharedDir + "/small/core/ab_or_not_ac.xml"},
+	{sharedDir + "/small/core/xor.xml"},
+	{sharedDir + "/small/core/unity.xml"},
+	{sharedDir + "/small/core/null.xml"},
+	{sharedDir + "/small/three_motor.xml"},
+	{sharedDir + "/small/two_train.xml"},
+	{sharedDir + "/small/HIPPS.xml"},
+	{sharedDir + "/small/BSCU.xml"},
+	{sharedDir + "/small/ne574.xml"},
+	{sharedDir + "/xfta/chinese.xml", sharedDir + "/xfta/chinese-basic-events.xml"},
+}
+
+// TestSCRAMAgrees runs SCRAM (--probability true --ccf true, its default
+// BDD analysis with product order up to 20) and depgraph on each input and
+// compares every top event's minimal cut sets and probability. It needs
+// DEPGRAPH_SCRAM_TESTS=1 and the scram binary.
+func TestSCRAMAgrees(t *testing.T) {
+	bin := scramtest.Require(t)
+	for _, files := range scramInputs {
+		t.Run(filepath.Base(files[0]), func(t *testing.T) {
+			if strings.HasPrefix(files[0], sharedDir) {
+				readExpected(t) // skips without the shared data
+			}
+			want := scramtest.Run(t, bin, []string{"--probability", "true", "--ccf", "true"}, files...)
+			if len(want) == 0 {
+				t.Fatal("SCRAM reported no top event")
+			}
+			m, err := ReadFiles(files...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, w := range want {
+				top, err := m.Top(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := faulttree.Analyze(context.Background(), m.Builder, top, faulttree.Options{MaxOrder: 20, Probability: true, MaxSets: 1 << 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, s := range res.Sets {
+					var names []string
+					for _, e := range s {
+						names = append(names, m.Builder.Event(e).Name)
+					}
+					got = append(got, scramtest.Product(names))
+				}
+				if len(got) == 0 && res.Count.Int64() == 1 {
+					got = []string{""} // the empty set: the top is always true
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, w.Products) {
+					t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
+				}
+				if w.HasProbability && math.Abs(res.Probability-w.Probability) > 5e-6*math.Max(w.Probability, 1e-300)+1e-15 {
+					t.Errorf("%s: probability got:%.8g SCRAM:%g", name, res.Probability, w.Probability)
+				}
+				t.Logf("%s: %d products, p=%.6g (SCRAM %d, %g)", name, len(got), res.Probability, len(w.Products), w.Probability)
+			}
+		})
+	}
+}
+
+// TestSCRAMRefusesWhatWeRefuse checks that the inputs depgraph refuses by
+// name are refused by SCRAM's exact analysis too.
+func TestSCRAMRefusesWhatWeRefuse(t *testing.T) {
+	bin := scramtest.Require(t)
+	f := "testdata/scram/nondeclarative_substitutions.xml"
+	out, err := exec.Command(bin, "-o", filepath.Join(t.TempDir(), "r.xml"), f).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "Non-declarative substitutions do not apply to exact analyses") {
+		t.Errorf("scram on %s: %v %s", f, err, out)
+	}
+	if _, err := ReadFiles(f); err == nil || !strings.Contains(err.Error(), `substitution "ExchangeValves" is not declarative`) {
+		t.Errorf("depgraph on %s: %v", f, err)
+	}
+}
