@@ -483,10 +483,6 @@ func (e *evaluator) evalTerms(k int) {
 	bestH, bestP, bestL := int32(-1), int32(-1), 0.0
 	x := e.x
 	order := x.order
-	// take compares positions by their nodes' IDs, only on a tie.
-	take := func(h int32, loss float64, p int32) bool {
-		return bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[p] < order[bestP])
-	}
 	dep, wi := x.dep[x.off[k]:x.off[k+1]], x.imp[x.off[k]:x.off[k+1]]
 	for t := 0; t < len(dep); t++ {
 		d := dep[t]
@@ -498,7 +494,8 @@ func (e *evaluator) evalTerms(k int) {
 			}
 			keep *= 1 - impact*cv.imp
 			if explain && cv.imp > Epsilon && cv.hops >= 0 {
-				if loss, h := impact*cv.imp, cv.hops+1; take(h, loss, d) {
+				// Positions compare by their nodes' IDs, only on a tie.
+				if loss, h := impact*cv.imp, cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[d] < order[bestP]) {
 					bestH, bestP, bestL = h, d, loss
 				}
 			}
@@ -521,7 +518,7 @@ func (e *evaluator) evalTerms(k int) {
 			if cv.hops < 0 || cv.imp <= Epsilon {
 				continue
 			}
-			if loss, h := impact*min(xg, cv.imp), cv.hops+1; take(h, loss, m) {
+			if loss, h := impact*min(xg, cv.imp), cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[m] < order[bestP]) {
 				bestH, bestP, bestL = h, m, loss
 			}
 		}
