@@ -86,7 +86,7 @@ func initTrace(b *testing.B, bin string, env []string, args []string) (total, gr
 	sc := bufio.NewScanner(&stderr)
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) < 6 || f[0] != "init" || f[5] != "clock," {
+		if len(f) < 7 || f[0] != "init" || f[6] != "clock," {
 			continue
 		}
 		ms, err := strconv.ParseFloat(f[4], 64)
