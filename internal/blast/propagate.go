@@ -1,7 +1,12 @@
 package blast
 
 import (
+	"math"
+	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
+	"weak"
 
 	"github.com/depgraph/depgraph/internal/graph"
 )
@@ -46,21 +51,19 @@ type Propagation struct {
 	Order []int32
 
 	// What explainPaths needs, kept so paths can be added later.
-	net   Network
-	base  []float64
-	seeds []int32
-	cand  []int32 // downstream candidates, dependencies first
+	net      Network
+	seedList []Seed
+	seeds    []int32 // the seeds that are impaired
 }
 
-// explainPaths fills Hops and Via (see explain), once.
+// explainPaths fills Hops and Via (see explain), once: a propagation
+// computed without them is run again with them.
 func (p *Propagation) explainPaths() {
 	if p.Hops != nil {
 		return
 	}
-	p.Hops = make([]int32, len(p.Impairment))
-	p.Via = make([]int32, len(p.Impairment))
-	ev := evaluator{net: p.net, imp: p.Impairment, base: p.base}
-	p.explain(p.net, ev, p.seeds, p.cand)
+	q := propagate(p.net, p.seedList, true)
+	p.Hops, p.Via = q.Hops, q.Via
 }
 
 // Propagate computes the impairments that follow from failing the given
@@ -87,100 +90,304 @@ func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 	return propagate(net, seeds, true)
 }
 
+// netIndex is what the propagation reads of a network, laid out for it
+// once per graph: every node's topological position, and the requirements
+// in that order as compact terms, so that evaluating the affected nodes in
+// order streams through two arrays instead of jumping between the
+// graph's requirement, member and impact arrays.
+//
+// Terms of the node at position p are terms[off[p]:off[p+1]], in the
+// order of its requirements, those of zero impact left out (they cost
+// nothing and explain nothing). A single dependency is one term: the
+// dependency's position and the index of its impact in impacts. A failover
+// group of c members needing Min is c+2 terms: −c with the impact index,
+// then Min, then the members.
+type netIndex struct {
+	pos     []int32  // node → its index in net.Order()
+	single  []uint64 // bit p: position p is a component of its own
+	off     []int32
+	dep     []int32
+	imp     []uint16
+	impacts []float64
+	compact bool // false when impacts has too many values to index
+	// The dependents of the node at position p, by position, are
+	// rdep[roff[p]:roff[p+1]]: the walk never leaves position space.
+	roff, rdep []int32
+	order      []int32 // net.Order()
+}
+
+// indexes caches a netIndex per graph without keeping the graph alive.
+var indexes sync.Map // weak.Pointer[graph.Graph] → *netIndex
+
+// indexOf returns net's index, built once per *graph.Graph.
+func indexOf(net Network) *netIndex {
+	g, ok := net.(*graph.Graph)
+	if !ok {
+		return buildIndex(net)
+	}
+	key := weak.Make(g)
+	if x, ok := indexes.Load(key); ok {
+		return x.(*netIndex)
+	}
+	x, loaded := indexes.LoadOrStore(key, buildIndex(net))
+	if !loaded {
+		runtime.AddCleanup(g, func(k weak.Pointer[graph.Graph]) { indexes.Delete(k) }, key)
+	}
+	return x.(*netIndex)
+}
+
+func buildIndex(net Network) *netIndex {
+	n := net.Len()
+	x := &netIndex{pos: make([]int32, n), single: make([]uint64, (n+63)/64), off: make([]int32, n+1), compact: true}
+	order := net.Order()
+	x.order = order
+	impIndex := map[float64]uint16{}
+	index := func(w float64) uint16 {
+		i, ok := impIndex[w]
+		if !ok {
+			if len(x.impacts) > math.MaxUint16 {
+				x.compact = false
+			}
+			i = uint16(len(x.impacts))
+			impIndex[w] = i
+			x.impacts = append(x.impacts, w)
+		}
+		return i
+	}
+	for k, u := range order {
+		x.pos[u] = int32(k)
+		c := net.Component(u)
+		if (k == 0 || net.Component(order[k-1]) != c) && (k+1 == len(order) || net.Component(order[k+1]) != c) {
+			x.single[k/64] |= 1 << (k % 64)
+		}
+		for _, r := range net.Requirements(u) {
+			if r.Impact <= 0 {
+				continue
+			}
+			ms := net.Members(r)
+			if !r.Group {
+				x.dep, x.imp = append(x.dep, ms[0]), append(x.imp, index(r.Impact))
+				continue
+			}
+			// Members are stored as IDs here and turned into positions
+			// below, once every position is known.
+			x.dep, x.imp = append(x.dep, -int32(len(ms)), r.Min), append(x.imp, index(r.Impact), 0)
+			for _, m := range ms {
+				x.dep, x.imp = append(x.dep, m), append(x.imp, 0)
+			}
+		}
+		x.off[k+1] = int32(len(x.dep))
+	}
+	x.roff = make([]int32, n+1)
+	x.rdep = make([]int32, 0, n)
+	for k, u := range order {
+		for _, d := range net.Dependents(u) {
+			x.rdep = append(x.rdep, x.pos[d])
+		}
+		x.roff[k+1] = int32(len(x.rdep))
+	}
+	for k := 0; k < n; k++ {
+		ts := x.dep[x.off[k]:x.off[k+1]]
+		for t := 0; t < len(ts); t++ {
+			if ts[t] < 0 {
+				t++ // −c, then Min: the members follow
+				continue
+			}
+			ts[t] = x.pos[ts[t]]
+		}
+	}
+	return x
+}
+
+// cell is a node's state during a propagation, kept together so that
+// reading a dependency costs one cache line.
+type cell struct {
+	imp  float64
+	hops int32 // −1: no explaining path (yet)
+	via  int32 // position of the explaining dependency, −1 for none
+}
+
+var cleanCell = cell{hops: -1, via: -1}
+
+// scratch is what one propagation needs besides its results, reused
+// through scratchPool so that a propagation allocates nothing per node:
+// bitmaps of the nodes reached (by ID) and of their topological
+// positions, every node's state and own impairment by position, and the
+// walk's queue. Every buffer is left clean after use (only the touched
+// words and entries are cleared).
+type scratch struct {
+	seen  []uint64 // bit u: node u is downstream of a seed
+	topo  []uint64 // bit p: the node at position p is downstream of a seed
+	cells []cell
+	base  []float64
+	queue []int32
+	loss  []float64 // best explaining loss, for cycle members only
+	group []float64 // a failover group's member impairments
+}
+
+var scratchPool sync.Pool
+
+// getScratch returns clean buffers for a network of n nodes.
+func getScratch(n int) *scratch {
+	s, _ := scratchPool.Get().(*scratch)
+	if s != nil && len(s.base) == n {
+		return s
+	}
+	words := (n + 63) / 64
+	s = &scratch{seen: make([]uint64, words), topo: make([]uint64, words), cells: make([]cell, n), base: make([]float64, n), loss: make([]float64, n)}
+	for i := range s.cells {
+		s.cells[i] = cleanCell
+	}
+	return s
+}
+
 // propagate computes the impairments, and the explaining paths when
-// explain is set.
+// explain is set. The walk marks everything downstream of a seed in two
+// bitmaps; the candidates are then evaluated in the graph's fixed
+// dependencies-first order by scanning the positions' bitmap, each node
+// once (a cycle's members together, iterated to their fixed point), and
+// the explaining dependency is chosen in the same pass, since a node's
+// dependencies are final when it is evaluated. O(V/64 + C + E_C) for a
+// cone of C nodes and E_C edges, plus the result arrays of V entries.
 func propagate(net Network, seeds []Seed, explain bool) *Propagation {
 	n := net.Len()
-	base := make([]float64, n)
-	failed := make([]int32, 0, len(seeds))
-	for _, s := range seeds {
-		if s.Impairment > base[s.Node] {
-			base[s.Node] = min(s.Impairment, 1)
+	x := indexOf(net)
+	s := getScratch(n)
+	defer scratchPool.Put(s)
+	seen, topo, base, cells := s.seen, s.topo, s.base, s.cells
+	q := s.queue[:0]
+	for _, sd := range seeds {
+		if k := x.pos[sd.Node]; sd.Impairment > base[k] {
+			base[k] = min(sd.Impairment, 1)
 		}
 	}
-	for _, s := range seeds {
-		if base[s.Node] > Epsilon {
-			failed = append(failed, s.Node)
-		}
-	}
-	p := &Propagation{Impairment: make([]float64, n)}
-	// Candidates: everything downstream of a failed node.
-	inC := make([]bool, n)
-	cand := make([]int32, 0, 64)
-	for _, f := range failed {
-		if !inC[f] {
-			inC[f] = true
-			cand = append(cand, f)
-		}
-	}
-	for k := 0; k < len(cand); k++ {
-		for _, d := range net.Dependents(cand[k]) {
-			if !inC[d] {
-				inC[d] = true
-				cand = append(cand, d)
+	var failed []int32
+	for _, sd := range seeds {
+		k := x.pos[sd.Node]
+		if base[k] > Epsilon && topo[k/64]&(1<<(k%64)) == 0 {
+			topo[k/64] |= 1 << (k % 64)
+			failed = append(failed, sd.Node)
+			q = append(q, k)
+			if explain {
+				cells[k].hops = 0
 			}
 		}
 	}
-	ev := evaluator{net: net, imp: p.Impairment, base: base}
-	// Evaluate the candidates in the graph's dependencies-first order (by
-	// component index, which Tarjan's algorithm numbers in that order); a
-	// cycle's members come together and are iterated to their fixed point.
-	if len(cand)*8 > n { // most of the graph: filter the fixed order, O(V)
-		cand = cand[:0]
-		for _, u := range net.Order() {
-			if inC[u] {
-				cand = append(cand, u)
+	// The walk, by position.
+	roff, rdep := x.roff, x.rdep
+	for i := 0; i < len(q); i++ {
+		k := q[i]
+		for _, d := range rdep[roff[k]:roff[k+1]] {
+			if topo[d/64]&(1<<(d%64)) == 0 {
+				topo[d/64] |= 1 << (d % 64)
+				q = append(q, d)
 			}
 		}
-	} else { // a small part: sort it, O(C log C)
-		slices.SortFunc(cand, func(a, b int32) int {
-			if ca, cb := net.Component(a), net.Component(b); ca != cb {
-				return int(ca - cb)
-			}
-			return int(a - b)
-		})
 	}
-	for k := 0; k < len(cand); {
-		u := cand[k]
-		end := k + 1
-		for end < len(cand) && net.Component(cand[end]) == net.Component(u) {
-			end++
-		}
-		if end-k == 1 {
-			ev.imp[u] = ev.eval(u)
-		} else {
-			ev.fixpoint(cand[k:end])
-		}
-		k = end
-	}
-	if len(cand)*8 > n { // scanning is cheaper than sorting
-		for u, x := range p.Impairment {
-			if x > Epsilon {
-				p.Order = append(p.Order, int32(u))
+	reached := len(q)
+	ev := evaluator{net: net, x: x, cells: cells, base: base, explain: explain, scratch: s.group}
+	order := net.Order()
+	skip := 0
+	for w, word := range topo {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			k := w*64 + b
+			if k < skip { // a member of the cycle just done
+				word &^= 1 << b
+				continue
 			}
-		}
-	} else {
-		for _, u := range cand {
-			if p.Impairment[u] > Epsilon {
-				p.Order = append(p.Order, u)
+			if x.single[w]&(1<<b) != 0 {
+				word &^= 1 << b
+				if x.compact {
+					ev.evalTerms(k)
+				} else {
+					ev.evalOne(order[k])
+				}
+				continue
 			}
+			// A cycle: its members have consecutive positions; take those
+			// reached (a cycle is reached whole or not at all).
+			c := net.Component(order[k])
+			end := k
+			for end < n && net.Component(order[end]) == c {
+				if topo[end/64]&(1<<(end%64)) != 0 {
+					q = append(q, order[end]) // q is free now: reuse its tail
+				}
+				end++
+			}
+			cyc := q[reached:]
+			ev.fixpoint(cyc)
+			if explain {
+				ev.explainCycle(cyc, s.loss)
+			}
+			q = q[:reached]
+			word &^= 1 << b
+			skip = end
 		}
-		slices.Sort(p.Order)
 	}
-	p.net, p.base, p.seeds, p.cand = net, base, failed, cand
+	// The results by ID, in one pass over the reached nodes in topological
+	// order, which also cleans the scratch.
+	p := &Propagation{Impairment: make([]float64, n), net: net, seedList: slices.Clone(seeds), seeds: failed}
 	if explain {
-		p.explainPaths()
+		both := make([]int32, 2*n)
+		if len(both) > 0 { // fill with −1 by doubling copies (memmove)
+			both[0] = -1
+			for k := 1; k < len(both); k *= 2 {
+				copy(both[k:], both[:k])
+			}
+		}
+		p.Hops, p.Via = both[:n:n], both[n:]
 	}
+	affected := 0
+	for w, word := range topo {
+		topo[w] = 0
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << b
+			k := w*64 + b
+			c := cells[k]
+			cells[k], base[k] = cleanCell, 0
+			if c.imp <= Epsilon {
+				continue
+			}
+			u := order[k]
+			p.Impairment[u] = c.imp
+			seen[u/64] |= 1 << (u % 64)
+			affected++
+			if explain {
+				p.Hops[u] = c.hops
+				if c.via >= 0 {
+					p.Via[u] = order[c.via]
+				}
+			}
+		}
+	}
+	p.Order = make([]int32, 0, affected)
+	for w, word := range seen {
+		seen[w] = 0
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << b
+			p.Order = append(p.Order, int32(w*64+b))
+		}
+	}
+	s.queue, s.group = q[:0], ev.scratch[:0]
 	return p
 }
 
-// evaluator computes one node's impairment from its dependencies'.
+// evaluator computes one node's impairment from its dependencies', and
+// its explaining dependency when explain is set. State is by position.
 type evaluator struct {
 	net     Network
-	imp     []float64
+	x       *netIndex
+	cells   []cell
 	base    []float64 // each node's own impairment
+	explain bool
 	scratch []float64
 }
+
+// at returns node u's state.
+func (e *evaluator) at(u int32) *cell { return &e.cells[e.x.pos[u]] }
 
 // fixpoint iterates a cycle's members (all candidates) from their current
 // values (0) up to the least fixed point.
@@ -189,8 +396,9 @@ func (e *evaluator) fixpoint(scc []int32) {
 		delta := 0.0
 		for _, u := range scc {
 			v := e.eval(u)
-			delta = max(delta, v-e.imp[u])
-			e.imp[u] = v
+			c := e.at(u)
+			delta = max(delta, v-c.imp)
+			c.imp = v
 		}
 		if delta <= convergence {
 			return
@@ -198,23 +406,141 @@ func (e *evaluator) fixpoint(scc []int32) {
 	}
 }
 
+// eval returns u's impairment from its dependencies' current values.
 func (e *evaluator) eval(u int32) float64 {
-	if e.base[u] >= 1 {
+	b := e.base[e.x.pos[u]]
+	if b >= 1 {
 		return 1
 	}
-	keep := 1 - e.base[u]
+	keep := 1 - b
 	for _, r := range e.net.Requirements(u) {
-		var x float64
-		if r.Group {
-			x = e.requirement(r)
-		} else {
-			x = e.imp[e.net.Members(r)[0]] // the common case, inlined
-		}
-		if x > 0 {
+		if x := e.requirement(r); x > 0 {
 			keep *= 1 - r.Impact*x
 		}
 	}
 	return 1 - keep
+}
+
+// better reports whether a chain of h hops through v, losing loss, beats
+// the best so far (the shortest chain, ties going to the dependency that
+// costs the most, then to the lower ID).
+func better(h int32, loss float64, v int32, bestH int32, bestL float64, bestV int32) bool {
+	return bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && v < bestV)
+}
+
+// evalOne sets the impairment of u, a component of its own whose
+// dependencies are final, and its explaining dependency: of the
+// contributing dependencies (impaired, through an impaired requirement;
+// a group only when the group itself is impaired), the one with the
+// shortest chain from a seed, ties going to the one that costs the most,
+// then to the lower ID. Seeds keep hop count 0. evalTerms does the same
+// on the compact terms.
+func (e *evaluator) evalOne(u int32) {
+	c := e.at(u)
+	b := e.base[e.x.pos[u]]
+	if b >= 1 {
+		c.imp = 1
+		return
+	}
+	keep := 1 - b
+	explain := e.explain && c.hops != 0
+	bestH, bestV, bestL := int32(-1), int32(-1), 0.0
+	for _, r := range e.net.Requirements(u) {
+		x := e.requirement(r)
+		if x <= 0 {
+			continue
+		}
+		keep *= 1 - r.Impact*x
+		if !explain || x <= Epsilon || r.Impact <= 0 {
+			continue
+		}
+		for _, v := range e.net.Members(r) {
+			cv := e.at(v)
+			if cv.hops < 0 || cv.imp <= Epsilon {
+				continue
+			}
+			if loss, h := r.Impact*min(x, cv.imp), cv.hops+1; better(h, loss, v, bestH, bestL, bestV) {
+				bestH, bestV, bestL = h, v, loss
+			}
+		}
+	}
+	c.imp = 1 - keep
+	if bestH >= 0 && c.imp > Epsilon {
+		c.hops, c.via = bestH, e.x.pos[bestV]
+	}
+}
+
+// evalTerms is evalOne for the node at position k, on its compact terms.
+func (e *evaluator) evalTerms(k int) {
+	cells := e.cells
+	b := e.base[k]
+	if b >= 1 {
+		cells[k].imp = 1
+		return
+	}
+	keep := 1 - b
+	explain := e.explain && cells[k].hops != 0
+	bestH, bestP, bestL := int32(-1), int32(-1), 0.0
+	x := e.x
+	order := x.order
+	dep, wi := x.dep[x.off[k]:x.off[k+1]], x.imp[x.off[k]:x.off[k+1]]
+	for t := 0; t < len(dep); t++ {
+		d := dep[t]
+		impact := x.impacts[wi[t]]
+		if d >= 0 { // a single dependency
+			cv := cells[d]
+			if cv.imp <= 0 {
+				continue
+			}
+			keep *= 1 - impact*cv.imp
+			if explain && cv.imp > Epsilon && cv.hops >= 0 {
+				// Positions compare by their nodes' IDs, only on a tie.
+				if loss, h := impact*cv.imp, cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[d] < order[bestP]) {
+					bestH, bestP, bestL = h, d, loss
+				}
+			}
+			continue
+		}
+		c := int(-d)
+		need := dep[t+1]
+		ms := dep[t+2 : t+2+c]
+		t += 1 + c
+		xg := e.groupValue(ms, need)
+		if xg <= 0 {
+			continue
+		}
+		keep *= 1 - impact*xg
+		if !explain || xg <= Epsilon {
+			continue
+		}
+		for _, m := range ms {
+			cv := cells[m]
+			if cv.hops < 0 || cv.imp <= Epsilon {
+				continue
+			}
+			if loss, h := impact*min(xg, cv.imp), cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[m] < order[bestP]) {
+				bestH, bestP, bestL = h, m, loss
+			}
+		}
+	}
+	cells[k].imp = 1 - keep
+	if bestH >= 0 && cells[k].imp > Epsilon {
+		cells[k].hops, cells[k].via = bestH, bestP
+	}
+}
+
+// groupValue is a group's impairment: the need-th smallest of its
+// members' (given by position).
+func (e *evaluator) groupValue(ms []int32, need int32) float64 {
+	if len(ms) == 2 && need == 1 {
+		return min(e.cells[ms[0]].imp, e.cells[ms[1]].imp)
+	}
+	e.scratch = e.scratch[:0]
+	for _, m := range ms {
+		e.scratch = append(e.scratch, e.cells[m].imp)
+	}
+	slices.Sort(e.scratch)
+	return e.scratch[need-1]
 }
 
 // requirement returns a requirement's impairment: its target's, or the
@@ -222,83 +548,60 @@ func (e *evaluator) eval(u int32) float64 {
 func (e *evaluator) requirement(r graph.Requirement) float64 {
 	ms := e.net.Members(r)
 	if !r.Group {
-		return e.imp[ms[0]]
+		return e.at(ms[0]).imp
 	}
 	e.scratch = e.scratch[:0]
 	for _, m := range ms {
-		e.scratch = append(e.scratch, e.imp[m])
+		e.scratch = append(e.scratch, e.at(m).imp)
 	}
 	slices.Sort(e.scratch)
 	return e.scratch[r.Min-1]
 }
 
-// explain assigns each affected node its hop count and explaining
-// dependency: the shortest chain of contributing dependencies from a
-// seed, ties going to the dependency that costs the most, then to the
-// lower ID. A dependency contributes when it is impaired and its
-// requirement is (a group only when the group itself is impaired). Nodes
-// are visited in the graph's dependencies-first order, so one pass settles
-// everything outside cycles; inside a cycle the members are relaxed until
-// nothing changes. O(V + E') for the E' requirement edges of the affected
-// nodes.
-func (p *Propagation) explain(net Network, ev evaluator, seeds []int32, cand []int32) {
-	for i := range p.Hops {
-		p.Hops[i], p.Via[i] = -1, -1
-	}
-	for _, f := range seeds {
-		p.Hops[f] = 0
-	}
-	bestLoss := make([]float64, len(p.Hops))
+// explainCycle assigns a cycle's members their explaining dependencies
+// (as evalOne does) by relaxing them until nothing changes; bestLoss is a
+// clean buffer of V entries, cleaned again after.
+func (e *evaluator) explainCycle(scc []int32, bestLoss []float64) {
 	relax := func(u int32) bool {
-		if p.Hops[u] == 0 || p.Impairment[u] <= Epsilon {
+		c := e.at(u)
+		if c.hops == 0 || c.imp <= Epsilon {
 			return false
 		}
 		changed := false
-		for _, r := range net.Requirements(u) {
-			members := net.Members(r)
-			var x float64
-			if r.Group {
-				x = ev.requirement(r)
-			} else {
-				x = p.Impairment[members[0]]
-			}
+		for _, r := range e.net.Requirements(u) {
+			x := e.requirement(r)
 			if x <= Epsilon || r.Impact <= 0 {
 				continue
 			}
-			for _, v := range members {
-				hv := p.Hops[v]
-				if hv < 0 || p.Impairment[v] <= Epsilon {
+			for _, v := range e.net.Members(r) {
+				cv := e.at(v)
+				if cv.hops < 0 || cv.imp <= Epsilon {
 					continue
 				}
-				loss := r.Impact * min(x, p.Impairment[v])
-				h := hv + 1
-				switch {
-				case p.Hops[u] < 0 || h < p.Hops[u]:
-				case h == p.Hops[u] && (loss > bestLoss[u] || (loss == bestLoss[u] && v < p.Via[u])):
-				default:
+				loss, h := r.Impact*min(x, cv.imp), cv.hops+1
+				var via int32 = -1
+				if c.via >= 0 {
+					via = e.net.Order()[c.via]
+				}
+				if !better(h, loss, v, c.hops, bestLoss[u], via) {
 					continue
 				}
-				p.Hops[u], p.Via[u], bestLoss[u] = h, v, loss
+				c.hops, c.via, bestLoss[u] = h, e.x.pos[v], loss
 				changed = true
 			}
 		}
 		return changed
 	}
-	order := cand // sorted dependencies first by propagate
-	for k := 0; k < len(order); {
-		end := k + 1
-		for end < len(order) && net.Component(order[end]) == net.Component(order[k]) {
-			end++
-		}
-		for changed := true; changed; {
-			changed = false
-			for _, u := range order[k:end] {
-				if relax(u) && end-k > 1 {
-					changed = true
-				}
+	for changed := true; changed; {
+		changed = false
+		for _, u := range scc {
+			if relax(u) {
+				changed = true
 			}
 		}
-		k = end
+	}
+	for _, u := range scc {
+		bestLoss[u] = 0
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
-	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/count"
+	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/openpsa"

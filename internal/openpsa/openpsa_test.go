@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/testenv"
 )
 
 const sharedDir = "../../../shared/data/openpsa"
@@ -243,8 +244,20 @@ func readExpected(t testing.TB) []expectedRow {
 	return rows
 }
 
-// slowModels take more than about 2 s here; they run without -short.
-var slowModels = []string{"cea9601", "edf9202", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r", "edfpa14p", "edfpa15b", "CEA9601.xml + xfta/CEA9601-basic-events.xml\t-l 6"}
+// heavyModels take more than about half a second here: they run in
+// TestHeavyExpected, which CI runs (DEPGRAPH_HEAVY=1, see
+// internal/testenv); TestExpected checks all the others.
+var heavyModels = []string{"cea9601", "CEA9601", "edf9202", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r", "edfpa14p", "edfpa15b"}
+
+// isHeavy reports whether a row of EXPECTED.tsv is one of heavyModels.
+func isHeavy(name string) bool {
+	for _, s := range heavyModels {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
 
 // unsolvedModels have no reliable expectation (SCRAM and XFTA fail).
 var unsolvedModels = []string{"das9701", "nus9601"}
@@ -274,7 +287,18 @@ func closeTo(got float64, want string) bool {
 	return math.Abs(got-w) <= tol*(1+1e-9)
 }
 
-func TestExpected(t *testing.T) {
+// TestExpected checks the count, probability and, where given, order
+// distribution and sets of every model in EXPECTED.tsv but the heavy ones.
+func TestExpected(t *testing.T) { checkExpected(t, false) }
+
+// TestHeavyExpected checks the heavy models of EXPECTED.tsv (heavyModels)
+// like TestExpected; with TestExpected, every Aralia model's exact count.
+func TestHeavyExpected(t *testing.T) {
+	testenv.Heavy(t)
+	checkExpected(t, true)
+}
+
+func checkExpected(t *testing.T, heavy bool) {
 	for _, row := range readExpected(t) {
 		name := strings.TrimPrefix(row.files[0], sharedDir+"/")
 		L := 0
@@ -285,15 +309,14 @@ func TestExpected(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for _, s := range unsolvedModels {
 				if strings.Contains(name, s) {
-					t.Skip("no expectation: SCRAM and XFTA do not finish; see TestUnsolvedStopCleanly")
+					t.Skip("no expectation: SCRAM and XFTA do not finish; see TestHeavyUnsolvedStopCleanly")
 				}
 			}
-			if testing.Short() {
-				for _, s := range slowModels {
-					if strings.Contains(name, s) || strings.Contains(name+"\t"+row.conditions, s) {
-						t.Skip("slow model, skipped with -short")
-					}
+			if isHeavy(name) != heavy {
+				if heavy {
+					t.Skip("quick model: checked by TestExpected")
 				}
+				t.Skip("heavy model: checked by TestHeavyExpected (DEPGRAPH_HEAVY=1)")
 			}
 			m, err := ReadFiles(row.files...)
 			if err != nil {
@@ -359,13 +382,11 @@ func TestExpected(t *testing.T) {
 	}
 }
 
-// TestUnsolvedStopCleanly runs the models no tool solves (das9701,
+// TestHeavyUnsolvedStopCleanly runs the models no tool solves (das9701,
 // nus9601) under a deadline and a node limit: the engine must return a
 // result or a clear error, never hang or exhaust memory.
-func TestUnsolvedStopCleanly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow, skipped with -short")
-	}
+func TestHeavyUnsolvedStopCleanly(t *testing.T) {
+	testenv.Heavy(t)
 	readExpected(t)
 	for _, name := range unsolvedModels {
 		t.Run(name, func(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/depgraph/depgraph/internal/testenv"
 )
 
 // chromiumPath is Debian's chromium, which CI installs
@@ -18,8 +20,13 @@ const chromiumPath = "/usr/bin/chromium"
 
 // chromium returns the browser, skipping the test when it is missing
 // unless DEPGRAPH_BROWSER_TESTS=1 asks for browser tests (then it fails).
+// Browser tests are heavy (tens of seconds): they run only with
+// DEPGRAPH_HEAVY=1 or DEPGRAPH_BROWSER_TESTS=1, as .ci/run sets.
 func chromium(t *testing.T) string {
 	t.Helper()
+	if os.Getenv("DEPGRAPH_BROWSER_TESTS") != "1" {
+		testenv.Heavy(t)
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("DEPGRAPH_BROWSER_TESTS") == "1" {
 			t.Fatalf("DEPGRAPH_BROWSER_TESTS=1 but %s is missing: apt-get install -y chromium", chromiumPath)

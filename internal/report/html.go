@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/depgraph/depgraph/internal/english"
@@ -17,24 +18,28 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"chain":  func(ids []string) string { return strings.Join(ids, " → ") },
-	"join":   func(ids []string) string { return strings.Join(ids, ", ") },
-	"first":  firstN,
-	"more":   func(s []string, n int) int { return max(0, len(s)-n) },
-	"minus":  func(a, b int) int { return a - b },
-	"pct":    func(f float64) string { return percent(f) },
-	"prob":   func(f float64) string { return fmt.Sprintf("%.3g", f) },
-	"hours":  hours,
-	"date":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"day":    func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	"plural": plural,
-	"add":    func(a, b int) int { return a + b },
-	"width":  func(f float64) string { return fmt.Sprintf("%.1f", math.Max(1, f*100)) },
-	"short":  func(h string) string { return shortHash(h) },
-	"sub":    func(a, b int) int { return a - b },
-	"deref":  func(f *float64) float64 { return *f },
-}).Parse(htmlSource))
+// htmlTemplate is parsed on first use, not at start-up (every command
+// would pay for it).
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"chain":  func(ids []string) string { return strings.Join(ids, " → ") },
+		"join":   func(ids []string) string { return strings.Join(ids, ", ") },
+		"first":  firstN,
+		"more":   func(s []string, n int) int { return max(0, len(s)-n) },
+		"minus":  func(a, b int) int { return a - b },
+		"pct":    func(f float64) string { return percent(f) },
+		"prob":   func(f float64) string { return fmt.Sprintf("%.3g", f) },
+		"hours":  hours,
+		"date":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"day":    func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+		"plural": plural,
+		"add":    func(a, b int) int { return a + b },
+		"width":  func(f float64) string { return fmt.Sprintf("%.1f", math.Max(1, f*100)) },
+		"short":  func(h string) string { return shortHash(h) },
+		"sub":    func(a, b int) int { return a - b },
+		"deref":  func(f *float64) float64 { return *f },
+	}).Parse(htmlSource))
+})
 
 // HTMLOptions tunes WriteHTML.
 type HTMLOptions struct {
@@ -71,7 +76,7 @@ func WriteHTML(w io.Writer, r *Report, opts HTMLOptions) error {
 		d.TimelineSVG = layoutTimeline(r.Timeline)
 	}
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, d); err != nil {
+	if err := htmlTemplate().Execute(&buf, d); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

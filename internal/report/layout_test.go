@@ -31,7 +31,7 @@ func TestTimelineTicksNeverOverprint(t *testing.T) {
 // down to the page width (7 px labels) and its legend left shapes and
 // dotted edges unexplained.
 func TestPictureAtNaturalSize(t *testing.T) {
-	tmpl := htmlTemplate.Tree.Root.String()
+	tmpl := htmlTemplate().Tree.Root.String()
 	if !strings.Contains(tmpl, ".picture svg { display: block; max-width: none;") {
 		t.Error("the picture is scaled to the page width")
 	}

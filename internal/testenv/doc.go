@@ -1,0 +1,11 @@
+// Package testenv says which tests run where. The default `go test ./...`
+// stays under a minute on a 2-core machine; tests that take longer (the
+// largest fault-tree benchmarks, the unsolved models under a deadline, the
+// report in a real browser) are heavy: they are named TestHeavy… and call
+// Heavy first, which skips them with a message unless DEPGRAPH_HEAVY=1.
+// .ci/run sets it, so CI runs every test, heavy ones included.
+//
+//	go test ./...                                  # the quick suite
+//	DEPGRAPH_HEAVY=1 go test -run Heavy ./...      # only the heavy tests
+//	DEPGRAPH_HEAVY=1 go test ./...                 # everything, as CI does
+package testenv
