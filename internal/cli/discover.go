@@ -267,4 +267,3 @@ func writeDiscovered(w io.Writer, props []discover.Proposal, lookup func(string)
 	}
 	return importer.WriteOverlays(w, header, includes, nodes)
 }
-

@@ -107,7 +107,9 @@ func Propose(g *graph.Graph, extra []*model.Node, reports []Report) []Proposal {
 	}
 	out := make([]Proposal, 0, len(byKey))
 	for _, p := range byKey {
-		slices.SortFunc(p.Evidence, func(a, b Evidence) int { return cmp.Or(cmp.Compare(b.At, a.At), cmp.Compare(a.IncidentID, b.IncidentID)) })
+		slices.SortFunc(p.Evidence, func(a, b Evidence) int {
+			return cmp.Or(cmp.Compare(b.At, a.At), cmp.Compare(a.IncidentID, b.IncidentID))
+		})
 		out = append(out, *p)
 	}
 	slices.SortFunc(out, func(a, b Proposal) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
