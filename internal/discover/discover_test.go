@@ -146,3 +146,26 @@ func FuzzPropose(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDiscoverFeed runs saved-feed bytes through the parser and the
+// proposals, as discover --incidents does.
+func FuzzDiscoverFeed(f *testing.F) {
+	f.Add([]byte(`{"page":{"id":"z","name":"Zed","url":"https://status.zed.example"},"incident":{"id":"i","name":"Azure","status":"resolved","created_at":"2026-11-02T09:00:00Z","incident_updates":[{"status":"resolved","body":"related to Azure in eastus","created_at":"2026-11-02T09:00:00Z"}]}}`))
+	f.Add([]byte(`<rss><channel><item><title>Cloudflare outage</title><description>IAD</description></item></channel></rss>`))
+	g := testGraph(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := feed.Parse(data, feed.FormatAuto, "fuzz")
+		if err != nil {
+			return
+		}
+		var rs []Report
+		for i := range doc.Incidents {
+			rs = append(rs, Report{Vendor: "zed", Incident: &doc.Incidents[i]})
+		}
+		for _, p := range Propose(g, nil, rs) {
+			if p.To == "zed" || p.To == "aws/us-east-1" || len(p.Evidence) == 0 {
+				t.Fatalf("bad proposal %+v", p)
+			}
+		}
+	})
+}

@@ -68,7 +68,8 @@ type DORARegister struct {
 // are the organisations (an id's first segment) your services depend on
 // directly (rank 1) and the organisations those depend on, directly or
 // not (rank = the shortest chain). An organisation counts as a provider
-// when its node is a vendor or carries meta.dora (from import dora).
+// when its node is a vendor or a provider (a cloud), or carries meta.dora
+// (from import dora).
 // Codes, code types, countries and contracts come from meta.dora; a
 // provider without a code is written with its node id as code and a
 // warning. A subcontractor's rows carry the contracts of the rank-1
@@ -85,7 +86,7 @@ func BuildDORA(g *graph.Graph) *DORARegister {
 	}
 	isProvider := func(i int32) bool {
 		n := g.ModelNode(i)
-		return n.Kind == model.KindVendor || doraMeta(n) != nil
+		return n.Kind == model.KindVendor || n.Kind == model.KindProvider || doraMeta(n) != nil
 	}
 	services := map[int32]bool{}
 	for _, s := range g.Services() {
