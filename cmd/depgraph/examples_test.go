@@ -143,10 +143,18 @@ var exampleFixtures = map[string]string{
 	"saved-feeds/www.vercel-status.com_api_v2_summary.json":                "internal/feed/testdata/statuspage-summary.json",
 	"saved-feeds/www.vercel-status.com_api_v2_incidents.json":              "internal/feed/testdata/statuspage-unresolved.json",
 	"saved-feeds/status.aws.amazon.com_rss_multipleservices-us-east-1.rss": "internal/feed/testdata/aws-rss.rss",
-	"catalog-info.yaml":         "internal/importer/testdata/catalog-info.yaml",
-	"zed-subprocessors.md":      "internal/importer/testdata/subprocessors/zed.md",
-	"catalog/catalog-info.yaml": "internal/importer/testdata/catalog-info.yaml",
-	"saasbom.json":              "internal/importer/testdata/small.cdx.json",
+	"catalog-info.yaml":                    "internal/importer/testdata/catalog-info.yaml",
+	"zed-subprocessors.md":                 "internal/importer/testdata/subprocessors/zed.md",
+	"github-incident.json":                 "internal/feed/testdata/statuspage-unresolved.json",
+	"register/META-INF/reportPackage.json": "internal/importer/testdata/dora/META-INF/reportPackage.json",
+	"register/reports/report.json":         "internal/importer/testdata/dora/reports/report.json",
+	"register/reports/b_02.01.csv":         "internal/importer/testdata/dora/reports/b_02.01.csv",
+	"register/reports/b_02.02.csv":         "internal/importer/testdata/dora/reports/b_02.02.csv",
+	"register/reports/b_05.01.csv":         "internal/importer/testdata/dora/reports/b_05.01.csv",
+	"register/reports/b_05.02.csv":         "internal/importer/testdata/dora/reports/b_05.02.csv",
+	"register/reports/b_06.01.csv":         "internal/importer/testdata/dora/reports/b_06.01.csv",
+	"catalog/catalog-info.yaml":            "internal/importer/testdata/catalog-info.yaml",
+	"saasbom.json":                         "internal/importer/testdata/small.cdx.json",
 }
 
 const examplePolicy = `policy: 1
@@ -205,7 +213,7 @@ func TestExamplesRun(t *testing.T) {
 	hasGit := gitRepo(t, dir)
 	// The incident stores the store-reading examples name, filled the way
 	// a user would: by ingest.
-	prepare := []string{"depgraph ingest --offline saved-feeds/", "depgraph ingest --offline saved-feeds/ --db state/depgraph.db"}
+	prepare := []string{"depgraph ingest --offline saved-feeds/", "depgraph ingest --offline saved-feeds/ --db state/depgraph.db", "depgraph ingest --offline saved-feeds/ --db depgraph.db"}
 	bin := t.TempDir()
 	wrapper := fmt.Sprintf("#!/bin/sh\n%s=1 exec %q \"$@\"\n", asDepgraph, os.Args[0])
 	if err := os.WriteFile(filepath.Join(bin, "depgraph"), []byte(wrapper), 0o755); err != nil {

@@ -55,6 +55,12 @@ const exportFormatHelp = `--format writes the model for spreadsheets and other t
   cyclonedx    a CycloneDX 1.6 JSON BOM: every node a service (bom-ref = id),
                the graph under "dependencies", depgraph's semantics in
                depgraph:* properties; deterministic serial number
+  dora         the DORA Register of Information's supply-chain templates as
+               an xBRL-CSV report package folder (-o DIR, which must not
+               exist): B_05.01 (providers: the vendors your services use,
+               rank 1, and theirs, rank 2 and up) and B_05.02 (one row per
+               contract and recipient -> subcontractor link), with the
+               codes and contracts import dora kept in meta.dora
 
 By default only your services and what they depend on are written (the
 included catalogs' unused regions are left out); --all writes every node.
@@ -72,6 +78,23 @@ func runExportFormat(opts *exportFormatOptions) error {
 	_, g, err := opts.Model.loadGraph()
 	if err != nil {
 		return err
+	}
+	if f == export.FormatDORA {
+		if opts.Output == "" || opts.Output == "-" {
+			return flagErrorf("--format dora writes a folder: give it with -o DIR")
+		}
+		reg := export.BuildDORA(g)
+		for _, w := range reg.Warnings {
+			warn(opts.IO.ErrOut, "%s", w)
+		}
+		if len(reg.Providers) == 0 {
+			warn(opts.IO.ErrOut, "no provider: your services depend on no vendor")
+		}
+		if err := export.WriteDORADir(opts.Output, reg); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %s: %d providers (B_05.01), %d supply-chain rows (B_05.02)\n", opts.Output, len(reg.Providers), len(reg.Chain))
+		return nil
 	}
 	xopts := export.Options{All: opts.All, Depth: opts.Depth}
 	if len(opts.Focus) > 0 || opts.Depth != 0 {

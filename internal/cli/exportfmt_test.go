@@ -29,6 +29,9 @@ func TestRunExportFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range export.Formats {
+		if f == export.FormatDORA {
+			continue // a folder, not a stream: see TestRunExportDORA
+		}
 		for _, all := range []bool{false, true} {
 			name := string(f)
 			if all {
@@ -146,5 +149,22 @@ func TestExportFormatHelp(t *testing.T) {
 		if !strings.Contains(exportFormatHelp, "  "+string(f)+" ") {
 			t.Errorf("exportFormatHelp does not document %s", f)
 		}
+	}
+}
+
+// TestRunExportDORA writes the register's package folder with -o and
+// refuses standard output.
+func TestRunExportDORA(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	opts := &exportFormatOptions{IO: ios, Model: modelFlags{Paths: []string{exportFixture}}, Format: "dora"}
+	if err := runExportFormat(opts); err == nil {
+		t.Error("dora to standard output: no error")
+	}
+	opts.Output = filepath.Join(t.TempDir(), "pkg")
+	if err := runExportFormat(opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(opts.Output, "reports", "b_05.02.csv")); err != nil {
+		t.Error(err)
 	}
 }

@@ -70,6 +70,18 @@ extended (an overlay) rather than defined again. --json prints
 {"schema_version": 1, "vendor", "rows": [{"name", "mapped_to" (id or null),
 "purpose", "locations"}]}.
 
+dora reads a DORA Register of Information report package (one DIR: the
+xBRL-CSV package root with META-INF/ and reports/, or a folder of the
+template CSVs b_02.01.csv … b_06.01.csv with column codes c0010… as
+headers). Functions (B_06.01) become your services (ORG/NAME, --org,
+default register), ICT third-party service providers (B_05.01) vendors,
+mapped onto catalog nodes by name like subprocessors; the contractual
+arrangements (B_02.02) make functions depend on their direct providers, and
+the ICT service supply chains (B_05.02) make each recipient depend on its
+subcontractor (rank 2 and up), so a subcontractor is a fourth party in
+blast. Every edge is of unknown share; register codes and contracts are
+kept in meta.dora, which export --format dora writes back.
+
 Backstage and CycloneDX dependencies are hard ones (impact 1) unless the input said more: add
 impacts and failover groups (any_of) by hand, include the vendors' catalogs,
 and check the result with depgraph validate. A ref to an entity no input
@@ -87,18 +99,19 @@ func newImportCmd(ios *iostreams.IOStreams) *cobra.Command {
 func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "import <backstage|cyclonedx|subprocessors> FILE...",
-		Short: "Turn a Backstage catalog, a CycloneDX SaaSBOM or a sub-processor list into model nodes",
+		Use:   "import <backstage|cyclonedx|subprocessors|dora> FILE...",
+		Short: "Turn a Backstage catalog, a CycloneDX SaaSBOM, a sub-processor list or a DORA register into model nodes",
 		Long:  importLong,
 		Example: `  $ depgraph import backstage catalog-info.yaml --org acme -o services.yaml
   $ depgraph import backstage catalog/*.yaml --placeholders > services.yaml
   $ depgraph import cyclonedx saasbom.json -o saas.yaml
   $ depgraph import subprocessors zed-subprocessors.md --vendor zed --source https://zed.dev/subprocessors --as-of 2024-08-19 -o zed.yaml
+  $ depgraph import dora register/ --org acme -o register.yaml
   $ depgraph validate -m services.yaml`,
-		Args: minArgs(2, "a format (backstage, cyclonedx or subprocessors) and at least one FILE"),
+		Args: minArgs(2, "a format (backstage, cyclonedx, subprocessors or dora) and at least one FILE"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 0 {
-				return []cobra.Completion{"backstage", "cyclonedx", "subprocessors"}, cobra.ShellCompDirectiveNoFileComp
+				return []cobra.Completion{"backstage", "cyclonedx", "subprocessors", "dora"}, cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveDefault
 		},
@@ -108,6 +121,13 @@ func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error)
 			case "backstage", "cyclonedx":
 				if opts.Vendor != "" || opts.Source != "" || opts.AsOf != "" || opts.JSON {
 					return flagErrorf("--vendor, --source, --as-of and --json go with import subprocessors")
+				}
+			case "dora":
+				if opts.Vendor != "" || opts.Source != "" || opts.AsOf != "" || opts.JSON || opts.Placeholders {
+					return flagErrorf("--vendor, --source, --as-of, --json and --placeholders do not go with import dora")
+				}
+				if len(opts.Files) != 1 {
+					return flagErrorf("import dora reads one register (DIR); got %d", len(opts.Files))
 				}
 			case "subprocessors":
 				if opts.Vendor == "" {
@@ -127,7 +147,7 @@ func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error)
 					}
 				}
 			default:
-				return flagErrorf("unknown import format %q: use backstage, cyclonedx or subprocessors", opts.Format)
+				return flagErrorf("unknown import format %q: use backstage, cyclonedx, subprocessors or dora", opts.Format)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -148,6 +168,9 @@ func newImportCmdWith(ios *iostreams.IOStreams, runF func(*importOptions) error)
 }
 
 func runImport(opts *importOptions) error {
+	if opts.Format == "dora" {
+		return runImportDORA(opts)
+	}
 	inputs, err := importer.ReadFiles(opts.Files)
 	if err != nil {
 		return &InputError{Err: err}
@@ -245,4 +268,37 @@ func knownNodes(dirs []string) ([]*model.Node, error) {
 		return nil, err
 	}
 	return res.Model.Nodes, nil
+}
+
+// runImportDORA maps a Register of Information onto every available
+// catalog and writes the model.
+func runImportDORA(opts *importOptions) error {
+	inputs, err := importer.ReadDORA(opts.Files[0])
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	known, err := knownNodes(opts.CatalogDirs)
+	if err != nil {
+		return err
+	}
+	res, err := importer.DORA(inputs, importer.Options{Org: opts.Org, Known: known})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		warn(opts.IO.ErrOut, "%s", w)
+	}
+	if err := writeOutput(opts.IO, opts.Output, res.WriteYAML); err != nil {
+		return err
+	}
+	if opts.Output != "" && opts.Output != "-" {
+		mapped := 0
+		for _, p := range res.Providers {
+			if p.MappedTo != nil {
+				mapped++
+			}
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "depgraph: wrote %s: %d functions, %d providers (%d mapped to catalog nodes), %d supply-chain links\n", opts.Output, len(res.Functions), len(res.Providers), mapped, len(res.Chain))
+	}
+	return nil
 }

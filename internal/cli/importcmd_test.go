@@ -25,7 +25,7 @@ func TestNewImportCmd(t *testing.T) {
 			want: importOptions{Format: "backstage", Files: []string{"a.yaml", "b.yaml"}, Output: "out.yaml", Org: "acme"}},
 		{args: []string{"cyclonedx", "bom.json", "--placeholders"},
 			want: importOptions{Format: "cyclonedx", Files: []string{"bom.json"}, Placeholders: true}},
-		{args: []string{"backstage"}, wantErr: "needs a format (backstage, cyclonedx or subprocessors) and at least one FILE"},
+		{args: []string{"backstage"}, wantErr: "needs a format (backstage, cyclonedx, subprocessors or dora) and at least one FILE"},
 		{args: []string{"spdx", "x.json"}, wantErr: `unknown import format "spdx"`},
 		{args: []string{"backstage", "x", "--bogus"}, wantErr: "unknown flag: --bogus"},
 	} {
@@ -154,7 +154,7 @@ func TestRunImportErrors(t *testing.T) {
 func TestImportHelp(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	cmd := newImportCmd(ios)
-	if cmd.Use != "import <backstage|cyclonedx|subprocessors> FILE..." || strings.HasSuffix(cmd.Short, ".") {
+	if cmd.Use != "import <backstage|cyclonedx|subprocessors|dora> FILE..." || strings.HasSuffix(cmd.Short, ".") {
 		t.Errorf("Use %q, Short %q", cmd.Use, cmd.Short)
 	}
 	for _, l := range strings.Split(cmd.Example, "\n") {

@@ -66,6 +66,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newReviewCmd(ios),
 		newDiffCmd(ios),
 		newImportCmd(ios),
+		newDiscoverCmd(ios),
 		newReportCmd(ios),
 	)
 	return root

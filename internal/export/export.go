@@ -26,7 +26,7 @@ const (
 )
 
 // Formats lists every export format in a stable order.
-var Formats = []Format{FormatCSVEdges, FormatCSVDomains, FormatGraphML, FormatMermaid, FormatCycloneDX}
+var Formats = []Format{FormatCSVEdges, FormatCSVDomains, FormatGraphML, FormatMermaid, FormatCycloneDX, FormatDORA}
 
 // ParseFormat checks a format name.
 func ParseFormat(s string) (Format, error) {
@@ -73,6 +73,8 @@ func Write(ctx context.Context, w io.Writer, f Format, g *graph.Graph, opts Opti
 		return Mermaid(w, g, opts)
 	case FormatCycloneDX:
 		return CycloneDX(w, g, opts)
+	case FormatDORA:
+		return fmt.Errorf("export: %s writes a folder: use WriteDORADir", f)
 	}
 	_, err := ParseFormat(string(f))
 	return err

@@ -78,6 +78,17 @@
 // unmapped with a warning). The model it writes makes the vendor depend
 // on every sub-processor with an unknown share.
 //
+// # DORA Register of Information
+//
+// ReadDORA finds a register's template CSVs (an xBRL-CSV report package
+// or a folder of them) and DORA reads them: functions (B_06.01) become
+// services, providers (B_05.01) vendors mapped onto known nodes by name
+// like sub-processors, contractual arrangements (B_02.02) the functions'
+// dependencies on direct providers, and supply chains (B_05.02, rank ≥ 2)
+// recipient → subcontractor edges, all of unknown share. Register codes
+// and contracts are kept in meta.dora for export. CSV problems are
+// positioned as file:line(:col).
+//
 // # Errors
 //
 // Problems are collected into an ingest.ErrorList: positioned as

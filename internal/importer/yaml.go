@@ -191,3 +191,18 @@ func strList(items []string, flow bool) *yaml.Node {
 	}
 	return seq
 }
+
+// WriteOverlays writes a model file of `extend:` entries, one per node:
+// each adds the node's dependencies, sources and meta to the loaded node
+// of the same id. includes are the catalogs the file needs.
+func WriteOverlays(w io.Writer, header, includes []string, nodes []*model.Node) error {
+	entries := make([]*yaml.Node, 0, len(nodes))
+	for _, n := range nodes {
+		m, err := overlayYAML(n)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, m)
+	}
+	return writeFile(w, header, includes, entries)
+}
