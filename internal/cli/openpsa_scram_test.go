@@ -15,6 +15,7 @@ import (
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/openpsa"
 	"github.com/depgraph/depgraph/internal/openpsa/scramtest"
 )
@@ -195,6 +196,12 @@ func TestExportThroughSCRAM(t *testing.T) {
 						ids = append(ids, d)
 					}
 					slices.Sort(ids)
+					// domains leaves out the root of your own organisation
+					// (its failure is yours, not a dependency); the export
+					// keeps it as an event, so SCRAM lists it.
+					if len(ids) == 1 && ids[0] == model.Org(id) {
+						continue
+					}
 					theirs = append(theirs, strings.Join(ids, ", "))
 				}
 				slices.Sort(theirs)
