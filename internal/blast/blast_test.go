@@ -9,27 +9,14 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
-	"github.com/depgraph/depgraph/internal/ingest"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // build loads a model from YAML nodes (the text after "nodes:").
-func build(t testing.TB, nodes string) *graph.Graph {
-	t.Helper()
-	fsys := fstest.MapFS{"m.yaml": {Data: []byte("depgraph: 1\nnodes:\n" + nodes)}}
-	res, err := ingest.Load(ingest.Options{Default: &ingest.FSFile{FS: fsys, Name: "m.yaml"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.Build(res.Model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
+func build(t testing.TB, nodes string) *graph.Graph { return testmodel.Graph(t, nodes) }
 
 // blastTests are small models with hand-computed impairments. The
 // aws/us-east-1 → Vercel → feature-flag chain follows the 2025-10-20

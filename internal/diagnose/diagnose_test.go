@@ -4,27 +4,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/graph"
-	"github.com/depgraph/depgraph/internal/ingest"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
-func build(t testing.TB, nodes string) *graph.Graph {
-	t.Helper()
-	fsys := fstest.MapFS{"m.yaml": {Data: []byte("depgraph: 1\nnodes:\n" + nodes)}}
-	res, err := ingest.Load(ingest.Options{Default: &ingest.FSFile{FS: fsys, Name: "m.yaml"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.Build(res.Model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
+// build loads a model from YAML nodes (the text after "nodes:").
+func build(t testing.TB, nodes string) *graph.Graph { return testmodel.Graph(t, nodes) }
 
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
