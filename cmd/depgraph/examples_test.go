@@ -85,11 +85,14 @@ func readmeExamples(t *testing.T, readme string) []example {
 	return out
 }
 
-// networkExamples fetch live status feeds: offline, only their command
-// line is checked (it must parse).
+// networkExamples fetch live status feeds (and the watch ones run until
+// stopped): offline, only their command line is checked (it must parse);
+// watch.txtar runs watch against local servers.
 var networkExamples = []string{
 	"depgraph ingest -m acme.yaml",
 	"depgraph status -m acme.yaml",
+	"depgraph watch -m acme.yaml --interval 60s --alerts - --listen 127.0.0.1:8080",
+	"depgraph watch -m acme.yaml --webhook https://hooks.example/T0/B0 --alerts alerts.jsonl",
 }
 
 // copyInto copies repository files into the example directory: from

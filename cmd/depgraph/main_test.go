@@ -44,6 +44,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", data) // the real payloads, for [shareddata] lines
 			return nil
 		},
+		Cmds: scriptCmds,
 		Condition: func(cond string) (bool, error) {
 			if cond == "shareddata" {
 				_, err := os.Stat(data)

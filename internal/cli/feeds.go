@@ -15,12 +15,11 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/collect"
-	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/fetch"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/live"
 	"github.com/depgraph/depgraph/internal/render"
-	"github.com/depgraph/depgraph/internal/statusmap"
 	"github.com/depgraph/depgraph/internal/store"
 	"github.com/depgraph/depgraph/internal/textsafe"
 )
@@ -381,58 +380,32 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := statusReport{SchemaVersion: 1, At: now, FeedsTotal: len(feeds), Reporting: []reportingNode{}, Unknown: []string{}, UnknownNodes: []string{},
+	ls := live.Compute(res.Model, results, now, opts.Maintenance)
+	rep := statusReport{SchemaVersion: 1, At: now, FeedsTotal: len(feeds), FeedsRead: ls.FeedsRead(), Reporting: []reportingNode{},
+		Unknown: ls.Unknown, UnknownNodes: ls.UnknownNodes,
 		Errors: map[string][]string{}, Warnings: map[string][]string{}, Unmapped: map[string][]string{}}
-	own := map[string]float64{}
-	incidents := map[string][]string{}
-	for _, r := range results {
-		if len(r.Errors) > 0 {
-			rep.Errors[r.Feed.Key] = r.Errors
+	for _, f := range ls.Feeds {
+		if len(f.Errors) > 0 {
+			rep.Errors[f.Key] = f.Errors
 		}
-		read := false
-		for _, doc := range r.Documents {
-			if doc.Source.Indicator != feed.IndicatorUnknown {
-				read = true
-			}
-			for _, w := range doc.Warnings {
-				rep.Warnings[r.Feed.Key] = append(rep.Warnings[r.Feed.Key], w.String())
-			}
-			mapped := statusmap.Map(res.Model, doc, r.Feed.URL, opts.Maintenance)
-			for id, x := range mapped.Impairment {
-				own[id] = max(own[id], x)
-			}
-			for _, m := range mapped.Matches {
-				if !m.Incident.LiveAt(now) {
-					continue
-				}
-				own[m.NodeID] = max(own[m.NodeID], incidentImpairment(m.Incident.Impact, opts.Maintenance))
-				incidents[m.NodeID] = append(incidents[m.NodeID], m.Incident.Title)
-			}
-			if len(mapped.Unmapped) > 0 {
-				rep.Unmapped[r.Feed.Key] = mapped.Unmapped
-			}
+		if len(f.Warnings) > 0 {
+			rep.Warnings[f.Key] = f.Warnings
 		}
-		if read {
-			rep.FeedsRead++
-		} else {
-			rep.Unknown = append(rep.Unknown, r.Feed.Key)
-			rep.UnknownNodes = append(rep.UnknownNodes, r.Feed.Nodes...)
+		if len(f.Unmapped) > 0 {
+			rep.Unmapped[f.Key] = f.Unmapped
 		}
 	}
-	slices.Sort(rep.UnknownNodes)
-	rep.UnknownNodes = slices.Compact(rep.UnknownNodes)
 	var seeds []blast.Seed
-	for id, x := range own {
-		if x <= blast.Epsilon {
-			continue
+	for _, r := range ls.Reporting {
+		i, _ := g.Lookup(r.Node)
+		seeds = append(seeds, blast.Seed{Node: i, Impairment: r.Impairment})
+		titles := make([]string, 0, len(r.Incidents))
+		for _, in := range r.Incidents {
+			titles = append(titles, in.Title)
 		}
-		i, _ := g.Lookup(id)
-		seeds = append(seeds, blast.Seed{Node: i, Impairment: x})
-		titles := incidents[id]
 		slices.Sort(titles)
-		rep.Reporting = append(rep.Reporting, reportingNode{Node: id, Impairment: x, Incidents: slices.Compact(titles)})
+		rep.Reporting = append(rep.Reporting, reportingNode{Node: r.Node, Impairment: r.Impairment, Incidents: slices.Compact(titles)})
 	}
-	slices.SortFunc(rep.Reporting, func(a, b reportingNode) int { return strings.Compare(a.Node, b.Node) })
 	slices.SortFunc(seeds, func(a, b blast.Seed) int { return int(a.Node - b.Node) })
 	ids := make([]int32, len(seeds))
 	for i, s := range seeds {
@@ -503,23 +476,6 @@ func sortedKeys(m map[string][]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// incidentImpairment maps an open incident's impact to an impairment.
-func incidentImpairment(i feed.Impact, maintenance float64) float64 {
-	switch i {
-	case feed.ImpactCritical:
-		return 1
-	case feed.ImpactMajor:
-		return 0.5
-	case feed.ImpactMinor:
-		return 0.25
-	case feed.ImpactMaintenance:
-		return maintenance
-	case feed.ImpactNone:
-		return 0
-	}
-	return feed.ImpairmentUnknown
 }
 
 func blastPercent(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }

@@ -59,6 +59,7 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		newIngestCmd(ios),
 		newIncidentsCmd(ios),
 		newStatusCmd(ios),
+		newWatchCmd(ios),
 		newDomainsCmd(ios, nil),
 		newExportCmd(ios),
 		newExplainCmd(ios),

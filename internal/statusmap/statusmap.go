@@ -224,7 +224,28 @@ type Result struct {
 // is the impairment given to components under maintenance when the node's
 // status block does not say.
 func Map(m *model.Model, doc *feed.Document, url string, maintenance float64) *Result {
-	bs := Bind(m, doc, url).Bindings
+	return MapBindings(doc, Bind(m, doc, url).Bindings, maintenance)
+}
+
+// NodeBindings binds the nodes ids, by their status blocks: for a document
+// fetched for exactly those nodes (a planned feed), where binding by type
+// or host would be wider than what was asked for (every page served from
+// one host, as a replay server or a proxy does). Ids without a node or a
+// status block are left out.
+func NodeBindings(m *model.Model, ids []string) []Binding {
+	idx := m.Index()
+	var bs []Binding
+	for _, id := range ids {
+		if n := idx[id]; n != nil && n.Status != nil {
+			bs = append(bs, Binding{Node: n, Status: n.Status})
+		}
+	}
+	slices.SortFunc(bs, func(a, b Binding) int { return strings.Compare(a.Node.ID, b.Node.ID) })
+	return bs
+}
+
+// MapBindings maps one document onto the bound nodes bs (see Map).
+func MapBindings(doc *feed.Document, bs []Binding, maintenance float64) *Result {
 	res := &Result{Impairment: map[string]float64{}}
 	named := map[string]bool{}
 	wholeFeed := false

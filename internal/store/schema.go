@@ -81,4 +81,36 @@ CREATE TABLE components (
 	PRIMARY KEY (feed, id)
 ) STRICT;
 `,
+	// Version 2: what `depgraph watch` keeps between cycles and restarts.
+	// watch_state holds the situations (one JSON document, replaced as a
+	// whole each cycle); watch_events is the outbox of events, with what
+	// was delivered to each sink; watch_documents the last document read
+	// of each feed, reused when a conditional request answers 304.
+	`
+CREATE TABLE watch_state (
+	single     INTEGER PRIMARY KEY CHECK (single = 1),
+	body       TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE watch_events (
+	seq              INTEGER PRIMARY KEY,
+	situation        TEXT NOT NULL DEFAULT '',
+	event            TEXT NOT NULL,
+	at               TEXT NOT NULL,
+	body             TEXT NOT NULL,
+	alerts           TEXT NOT NULL DEFAULT 'none',
+	webhook          TEXT NOT NULL DEFAULT 'none',
+	webhook_attempts INTEGER NOT NULL DEFAULT 0,
+	webhook_error    TEXT NOT NULL DEFAULT '',
+	delivered_at     TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX watch_events_pending ON watch_events(alerts, webhook);
+
+CREATE TABLE watch_documents (
+	feed    TEXT PRIMARY KEY,
+	body    TEXT NOT NULL,
+	read_at TEXT NOT NULL
+) STRICT;
+`,
 }

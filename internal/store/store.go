@@ -38,7 +38,16 @@ type Store struct {
 	stmts map[string]*sql.Stmt
 	// readOnly is set by OpenReadOnly.
 	readOnly bool
+	// version is the schema version of a store opened read-only, which
+	// may be older than SchemaVersion (see minReadVersion); Open migrates,
+	// so its stores are always at SchemaVersion.
+	version int
 }
+
+// minReadVersion is the oldest schema OpenReadOnly reads: the incident
+// tables have not changed since version 1; version 2 added the watch's
+// tables, which only `watch` (through Open) uses.
+const minReadVersion = 1
 
 // DefaultPath returns where the store lives when the user names none:
 // $XDG_STATE_HOME/depgraph/depgraph.db, or ~/.local/state/depgraph/depgraph.db
@@ -119,7 +128,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, version: SchemaVersion}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -184,10 +193,11 @@ func OpenReadOnly(path string) (*Store, error) {
 	case v > len(migrations):
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: schema version %d is newer than this depgraph knows (%d): upgrade depgraph", path, v, len(migrations))
-	case v < len(migrations):
+	case v < minReadVersion:
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: schema version %d is older than this depgraph's (%d): run `depgraph ingest --db %s` once to migrate it", path, v, len(migrations), path)
 	}
+	s.version = v
 	return s, nil
 }
 

@@ -1,0 +1,172 @@
+package live
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/depgraph/depgraph/internal/collect"
+	"github.com/depgraph/depgraph/internal/feed"
+	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/statusmap"
+)
+
+// Incident is an incident live at the time judged, on the node it
+// concerns.
+type Incident struct {
+	Node      string
+	ID        string
+	Title     string
+	URL       string
+	Impact    feed.Impact
+	StartedAt time.Time
+	// Text is the title and the bodies of the incident's updates, for the
+	// diagnosis's reading of the vendor's words.
+	Text       string
+	ResolvedAt *time.Time
+}
+
+// Report is one node whose feed reports trouble.
+type Report struct {
+	Node string
+	// Impairment is the node's own impairment, in (0, 1].
+	Impairment float64
+	// Incidents are its live incidents, sorted by start, then id.
+	Incidents []Incident
+}
+
+// FeedRead is what became of one feed.
+type FeedRead struct {
+	Key   string
+	URL   string
+	Nodes []string
+	// Read says whether the feed could be read.
+	Read bool
+	// Errors lists why requests failed; Warnings what the parser left out;
+	// Unmapped the components no node stands for.
+	Errors   []string
+	Warnings []string
+	Unmapped []string
+}
+
+// State is what the feeds say at At.
+type State struct {
+	At time.Time
+	// Feeds are the feeds, sorted by key.
+	Feeds []FeedRead
+	// Reporting are the nodes reporting trouble, sorted by id.
+	Reporting []Report
+	// Watched are the nodes whose feeds were read, sorted.
+	Watched []string
+	// Unknown lists the feeds that could not be read, sorted, and
+	// UnknownNodes the nodes that read them, sorted and without repeats:
+	// their state is unknown.
+	Unknown      []string
+	UnknownNodes []string
+}
+
+// FeedsRead counts the feeds read.
+func (s *State) FeedsRead() int {
+	n := 0
+	for _, f := range s.Feeds {
+		if f.Read {
+			n++
+		}
+	}
+	return n
+}
+
+// Compute judges the fetched results at now. maintenance is the
+// impairment of a component under maintenance.
+func Compute(m *model.Model, results []collect.Result, now time.Time, maintenance float64) *State {
+	st := &State{At: now, Feeds: []FeedRead{}, Reporting: []Report{}, Watched: []string{}, Unknown: []string{}, UnknownNodes: []string{}}
+	own := map[string]float64{}
+	incidents := map[string][]Incident{}
+	for _, r := range results {
+		// A planned feed speaks for the nodes it was fetched for.
+		bs := statusmap.NodeBindings(m, r.Feed.Nodes)
+		fr := FeedRead{Key: r.Feed.Key, URL: r.Feed.URL, Nodes: r.Feed.Nodes, Errors: r.Errors}
+		for _, doc := range r.Documents {
+			if doc.Source.Indicator != feed.IndicatorUnknown {
+				fr.Read = true
+			}
+			for _, w := range doc.Warnings {
+				fr.Warnings = append(fr.Warnings, w.String())
+			}
+			mapped := statusmap.MapBindings(doc, bs, maintenance)
+			for id, x := range mapped.Impairment {
+				own[id] = max(own[id], x)
+			}
+			for _, mt := range mapped.Matches {
+				in := mt.Incident
+				if !in.LiveAt(now) {
+					continue
+				}
+				own[mt.NodeID] = max(own[mt.NodeID], Impairment(in.Impact, maintenance))
+				text := in.Title
+				for _, u := range in.Updates {
+					text += "\n" + u.Body
+				}
+				incidents[mt.NodeID] = append(incidents[mt.NodeID], Incident{Node: mt.NodeID, ID: in.ID, Title: in.Title, URL: in.URL,
+					Impact: in.Impact, StartedAt: in.StartedAt, Text: text, ResolvedAt: in.ResolvedAt})
+			}
+			fr.Unmapped = append(fr.Unmapped, mapped.Unmapped...)
+		}
+		fr.Unmapped = sortedSet(fr.Unmapped)
+		if fr.Read {
+			st.Watched = append(st.Watched, r.Feed.Nodes...)
+		} else {
+			st.Unknown = append(st.Unknown, r.Feed.Key)
+			st.UnknownNodes = append(st.UnknownNodes, r.Feed.Nodes...)
+		}
+		st.Feeds = append(st.Feeds, fr)
+	}
+	slices.SortFunc(st.Feeds, func(a, b FeedRead) int { return strings.Compare(a.Key, b.Key) })
+	slices.Sort(st.Unknown)
+	st.UnknownNodes = sortedSet(st.UnknownNodes)
+	st.Watched = sortedSet(st.Watched)
+	for id, x := range own {
+		if x <= Epsilon {
+			continue
+		}
+		incs := incidents[id]
+		slices.SortFunc(incs, func(a, b Incident) int {
+			if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		incs = slices.CompactFunc(incs, func(a, b Incident) bool { return a.ID == b.ID })
+		st.Reporting = append(st.Reporting, Report{Node: id, Impairment: x, Incidents: incs})
+	}
+	slices.SortFunc(st.Reporting, func(a, b Report) int { return strings.Compare(a.Node, b.Node) })
+	return st
+}
+
+// Epsilon is the impairment at or below which a node counts as reporting
+// no trouble (blast.Epsilon's value; repeated so this package does not
+// depend on the analysis).
+const Epsilon = 1e-9
+
+// Impairment maps a live incident's impact to an impairment; an unknown
+// impact gives feed.ImpairmentUnknown.
+func Impairment(i feed.Impact, maintenance float64) float64 {
+	switch i {
+	case feed.ImpactCritical:
+		return 1
+	case feed.ImpactMajor:
+		return 0.5
+	case feed.ImpactMinor:
+		return 0.25
+	case feed.ImpactMaintenance:
+		return maintenance
+	case feed.ImpactNone:
+		return 0
+	}
+	return feed.ImpairmentUnknown
+}
+
+func sortedSet(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}

@@ -1,0 +1,194 @@
+package watch
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/diagnose"
+	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/live"
+)
+
+// Group is the reports one root explains, as Analyze finds them.
+type Group struct {
+	Roots       []string
+	Probability float64
+	Layer       string
+	// Reporting are the nodes whose reports the roots explain, sorted.
+	Reporting []string
+	// AffectedServices are your services the reports impair or put at
+	// risk, sorted.
+	AffectedServices []string
+	Incidents        []Incident
+	Paths            [][]string
+}
+
+// AnalyzeOptions tunes Analyze.
+type AnalyzeOptions struct {
+	// Rates are incidents per year by node from the store's history, for
+	// the diagnosis's priors (see diagnose.Input).
+	Rates map[int32]float64
+	// MinWindow is the shortest diagnosis window; 0 means one hour.
+	MinWindow time.Duration
+}
+
+// Analyze groups what the feeds report by the root that explains it: the
+// likeliest single root of all the reports, and those of them it explains
+// (impairs at all); then the likeliest root of the reports left, until
+// none is left. A report no root explains is a group of its own, rooted
+// at itself.
+func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
+	if len(ls.Reporting) == 0 {
+		return nil
+	}
+	minWindow := opts.MinWindow
+	if minWindow <= 0 {
+		minWindow = time.Hour
+	}
+	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: map[int32][]int32{}, Rates: opts.Rates}
+	if in.Rates == nil {
+		in.Rates = map[int32]float64{}
+	}
+	report := map[string]live.Report{}
+	for _, r := range ls.Reporting {
+		report[r.Node] = r
+		for _, inc := range r.Incidents {
+			i, ok := g.Lookup(inc.Node)
+			if !ok {
+				continue
+			}
+			if inc.StartedAt.Before(in.From) && !inc.StartedAt.IsZero() {
+				in.From = inc.StartedAt
+			}
+			in.Evidence = append(in.Evidence, diagnose.Evidence{Node: i, IncidentID: inc.ID, Title: inc.Title, Impact: string(inc.Impact),
+				StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: inc.Text})
+		}
+	}
+	for _, id := range ls.Watched {
+		if i, ok := g.Lookup(id); ok {
+			in.Watched = append(in.Watched, i)
+		}
+	}
+	for i := range int32(g.Len()) {
+		if st := g.ModelNode(i).Status; st != nil {
+			for _, h := range st.HostedOn {
+				if j, ok := g.Lookup(h); ok {
+					in.StatusHosts[i] = append(in.StatusHosts[i], j)
+				}
+			}
+		}
+	}
+	slices.SortFunc(in.Evidence, func(a, b diagnose.Evidence) int {
+		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.IncidentID, b.IncidentID)
+	})
+
+	remaining := make([]string, 0, len(ls.Reporting))
+	for _, r := range ls.Reporting {
+		if _, ok := g.Lookup(r.Node); ok {
+			remaining = append(remaining, r.Node)
+		}
+	}
+	var groups []Group
+	for len(remaining) > 0 {
+		in.Impacted = in.Impacted[:0]
+		for _, id := range remaining {
+			i, _ := g.Lookup(id)
+			in.Impacted = append(in.Impacted, i)
+		}
+		out := diagnose.Diagnose(g, in, diagnose.Options{MaxRoots: 1, Hypotheses: 1})
+		gr := Group{Roots: []string{remaining[0]}, Layer: g.Layer(in.Impacted[0]), Reporting: []string{remaining[0]}}
+		if len(out.Hypotheses) > 0 {
+			h := out.Hypotheses[0]
+			var explained []string
+			for _, id := range h.Explains {
+				if slices.Contains(remaining, id) {
+					explained = append(explained, id)
+				}
+			}
+			if len(explained) > 0 {
+				gr = Group{Roots: h.Nodes, Probability: round(h.Probability), Layer: h.Layer, Reporting: explained}
+				for _, p := range h.Paths {
+					gr.Paths = append(gr.Paths, reversed(p))
+				}
+			}
+		}
+		slices.Sort(gr.Reporting)
+		remaining = slices.DeleteFunc(remaining, func(id string) bool { return slices.Contains(gr.Reporting, id) })
+		fillBlast(g, &gr, report)
+		groups = append(groups, gr)
+	}
+	return groups
+}
+
+// fillBlast fills a group's affected services, incidents and paths from
+// the propagation of its reports.
+func fillBlast(g *graph.Graph, gr *Group, report map[string]live.Report) {
+	var seeds []blast.Seed
+	var ids []int32
+	gr.Incidents = []Incident{}
+	for _, id := range gr.Reporting {
+		r := report[id]
+		i, _ := g.Lookup(id)
+		seeds = append(seeds, blast.Seed{Node: i, Impairment: r.Impairment})
+		ids = append(ids, i)
+		for _, inc := range r.Incidents {
+			gr.Incidents = append(gr.Incidents, Incident{Node: inc.Node, ID: inc.ID, Title: inc.Title, URL: inc.URL})
+		}
+	}
+	res := blast.Describe(g, ids, blast.PropagateSeeds(g, seeds))
+	sum := res.Summary
+	gr.AffectedServices = sortedSet(append(append(slices.Clone(sum.ServicesDown), sum.ServicesDegraded...), sum.ServicesAtRisk...))
+	for _, a := range res.Affected {
+		if slices.Contains(gr.AffectedServices, a.ID) {
+			gr.Paths = append(gr.Paths, reversed(a.Path))
+		}
+	}
+	slices.SortFunc(gr.Paths, slices.Compare)
+	gr.Paths = slices.CompactFunc(gr.Paths, slices.Equal)
+	if gr.Paths == nil {
+		gr.Paths = [][]string{}
+	}
+}
+
+// UnknownServices returns your services that depend on the nodes ids
+// (impaired or at risk if they were down), sorted.
+func UnknownServices(g *graph.Graph, ids []string) []string {
+	var seeds []blast.Seed
+	var failed []int32
+	for _, id := range ids {
+		if i, ok := g.Lookup(id); ok {
+			seeds = append(seeds, blast.Seed{Node: i, Impairment: 1})
+			failed = append(failed, i)
+		}
+	}
+	if len(seeds) == 0 {
+		return []string{}
+	}
+	sum := blast.Describe(g, failed, blast.PropagateSeeds(g, seeds)).Summary
+	return sortedSet(append(append(slices.Clone(sum.ServicesDown), sum.ServicesDegraded...), sum.ServicesAtRisk...))
+}
+
+func reversed(p []string) []string {
+	q := slices.Clone(p)
+	slices.Reverse(q)
+	return q
+}
+
+func sortedSet(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// round keeps four decimals of a probability, so that the last digits of
+// floating-point sums never count as a change.
+func round(p float64) float64 {
+	return float64(int64(p*1e4+0.5)) / 1e4
+}
