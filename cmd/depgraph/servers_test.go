@@ -1,23 +1,28 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // scriptCmds are the scripts' own commands:
 //
-//	serve DIR           serve the files under DIR over HTTP (with
-//	                    Last-Modified and 304 answers, as a status page
-//	                    does) and set $SERVER to its address; the script
+//	serve DIR           serve the files under DIR over HTTP (with ETags
+//	                    and 304 answers, as a status page does) and set
+//	                    $SERVER to its address; the script
 //	                    changes the files between cycles to replay a
 //	                    cascade step by step
 //	hook CODE...        start a webhook receiver that answers each POST
@@ -31,7 +36,19 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		if neg || len(args) != 1 {
 			ts.Fatalf("usage: serve DIR")
 		}
-		srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+		root := ts.MkAbs(args[0])
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Content-addressed ETags, so that a file changed within the
+			// same second is never answered 304 (Last-Modified has one
+			// second's resolution).
+			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(path.Clean("/"+r.URL.Path))))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("ETag", fmt.Sprintf("%q", fmt.Sprintf("%x", sha256.Sum256(data))))
+			http.ServeContent(w, r, path.Base(r.URL.Path), time.Time{}, bytes.NewReader(data))
+		}))
 		ts.Defer(srv.Close)
 		ts.Setenv("SERVER", srv.URL)
 	},

@@ -11,9 +11,9 @@
 // already open and returns the events the change calls for:
 //
 //   - opened: a group no open situation covers;
-//   - updated: a situation's roots, reporting nodes, affected services,
-//     incidents or unknown members changed, or its probability moved by
-//     ProbabilityStep or more;
+//   - updated: a situation's roots, reporting nodes, affected services or
+//     incidents changed, or its probability moved by ProbabilityStep or
+//     more (members going blind are told by the blind event instead);
 //   - resolved: every node of an open situation has a feed that was read this
 //     cycle and reports no trouble; a resolution is never suppressed nor
 //     delayed;

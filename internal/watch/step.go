@@ -362,9 +362,7 @@ func diff(a, b *Situation) []string {
 	if d := b.Probability - a.Probability; d >= ProbabilityStep || d <= -ProbabilityStep {
 		out = append(out, fmt.Sprintf("probability %.0f%% → %.0f%%", 100*a.Probability, 100*b.Probability))
 	}
-	if !slices.Equal(a.Unknown, b.Unknown) && len(b.Unknown) > 0 {
-		out = append(out, "state unknown (feed unreadable): "+strings.Join(b.Unknown, ", "))
-	}
+	// A change of Unknown alone is no update: the blind event says it.
 	return out
 }
 
