@@ -35,6 +35,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	replay, err := filepath.Abs(filepath.Join("..", "..", "internal", "watch", "testdata", "replay"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
@@ -42,6 +46,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TMPDIR", shared)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("SHARED", data) // the real payloads, for [shareddata] lines
+			env.Setenv("REPLAY", replay) // the watch's replay payloads
 			return nil
 		},
 		Cmds: scriptCmds,

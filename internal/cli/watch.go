@@ -106,8 +106,9 @@ Event lines: {"schema_version": 1, "event": "opened|updated|resolved|blind",
 
 --listen ADDR serves a live page (/), /api/situations (JSON), /metrics
 (Prometheus) and /healthz; an address without a host listens on loopback
-only. --once runs one cycle and exits (for cron and tests); --at TIME runs
-that cycle as if at TIME (to replay saved feeds). SIGINT or SIGTERM ends
+only. --once runs one cycle and exits (for cron and tests), with exit code
+1 when no feed at all could be read; --at TIME runs that cycle as if at
+TIME (to replay saved feeds). SIGINT or SIGTERM ends
 the watch after the cycle's store write, with exit code 0.`
 
 func newWatchCmd(ios *iostreams.IOStreams) *cobra.Command {
@@ -259,10 +260,14 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	for {
 		// A cycle is never cut short by a signal: it ends with its store
 		// write, then the watch exits.
-		if err := w.cycle(context.WithoutCancel(ctx)); err != nil {
+		ls, err := w.cycle(context.WithoutCancel(ctx))
+		if err != nil {
 			return err
 		}
 		if opts.Once {
+			if ls.FeedsRead() == 0 {
+				return &errNoFeedRead{total: len(ls.Feeds)}
+			}
 			return nil
 		}
 		t := time.NewTimer(opts.Interval)
@@ -280,14 +285,14 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 }
 
 // cycle runs one cycle: fetch, judge, step, store, deliver, show.
-func (w *watcher) cycle(ctx context.Context) error {
+func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 	now := time.Now().UTC()
 	if !w.opts.At.IsZero() {
 		now = w.opts.At.UTC()
 	}
 	results, err := collect.Run(ctx, w.fetcher, w.st, w.feeds)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fresh := map[string][]byte{}
 	for i := range results {
@@ -296,7 +301,7 @@ func (w *watcher) cycle(ctx context.Context) error {
 		case len(r.Documents) > 0:
 			b, err := json.Marshal(r.Documents)
 			if err != nil {
-				return fmt.Errorf("keep the document of %s: %w", r.Feed.Key, err)
+				return nil, fmt.Errorf("keep the document of %s: %w", r.Feed.Key, err)
 			}
 			fresh[r.Feed.Key] = b
 		case r.NotModified > 0 && len(r.Errors) == 0:
@@ -328,13 +333,13 @@ func (w *watcher) cycle(ctx context.Context) error {
 	events := w.state.Step(c)
 	stateJSON, err := json.Marshal(&w.state)
 	if err != nil {
-		return fmt.Errorf("keep the watch state: %w", err)
+		return nil, fmt.Errorf("keep the watch state: %w", err)
 	}
 	commit := store.WatchCommit{State: stateJSON, Documents: fresh, At: now}
 	for _, ev := range events {
 		body, err := json.Marshal(ev)
 		if err != nil {
-			return fmt.Errorf("keep an event: %w", err)
+			return nil, fmt.Errorf("keep an event: %w", err)
 		}
 		we := store.WatchEvent{Situation: ev.Situation, Event: ev.Event, At: ev.At, Body: body, Alerts: store.DeliveryNone, Webhook: store.DeliveryNone}
 		if w.alerts != nil {
@@ -346,14 +351,14 @@ func (w *watcher) cycle(ctx context.Context) error {
 		commit.Events = append(commit.Events, we)
 	}
 	if _, err := w.st.CommitWatch(ctx, commit); err != nil {
-		return err
+		return nil, err
 	}
 	w.deliver(ctx, now)
 	w.report(ls, events)
 	if w.server != nil {
 		w.server.Update(w.snapshot(ctx, now, ls, c))
 	}
-	return nil
+	return ls, nil
 }
 
 // maxPendingAge is how long an undelivered event is worth delivering.

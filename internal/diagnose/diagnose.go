@@ -93,6 +93,7 @@ type diag struct {
 	window   time.Duration
 	rates    map[int32]float64
 	prior    map[int32]float64 // log prior odds, by sub index
+	children map[int32][]int32 // nodes nested in a node, by graph index
 	priorTxt map[int32]string
 	// Indexes for the score: the pages each node is a subject or self of,
 	// the pages naming someone, and a stamp to visit each page once.
@@ -383,6 +384,7 @@ func newDiag(g *graph.Graph, in Input, ix *mention.Index) (*diag, EvidenceSummar
 		bySubject: map[int32][]int32{}, bySelf: map[int32][]int32{}}
 	n := g.Len()
 	children := make(map[int32][]int32)
+	d.children = children
 	parentG := make([]int32, n)
 	for i := range int32(n) {
 		parentG[i] = -1
@@ -815,6 +817,30 @@ func upstream(g *graph.Graph, w int32) map[int32]bool {
 	return seen
 }
 
+// knownRate returns a node's rate from history or unavailability, and
+// whether it has one.
+func (d *diag) knownRate(i int32) (float64, bool) {
+	if r, ok := d.rates[i]; ok {
+		return r, true
+	}
+	if u := d.g.ModelNode(i).Unavailability; u != nil {
+		return RateFromUnavailability(*u), true
+	}
+	return 0, false
+}
+
+// leastFailingChild returns the node nested directly in i with the lowest
+// known positive rate, and that rate; -1 when none has one.
+func (d *diag) leastFailingChild(i int32) (int32, float64) {
+	best, rate := int32(-1), math.Inf(1)
+	for _, c := range d.children[i] {
+		if r, ok := d.knownRate(c); ok && r > 0 && r < rate {
+			best, rate = c, r
+		}
+	}
+	return best, rate
+}
+
 // logPrior returns a node's log prior odds of failing in the window.
 func (d *diag) logPrior(s int32) float64 {
 	if v, ok := d.prior[s]; ok {
@@ -834,6 +860,13 @@ func (d *diag) logPrior(s int32) float64 {
 			rate = DefaultRate[model.KindUnknown]
 		}
 		how = fmt.Sprintf("default for a %s: %.3g incidents a year", n.Kind, rate)
+		// A whole fails no more often than a part it takes down: a
+		// provider's default is capped by the known rate of the least
+		// failing region nested in it.
+		if c, cr := d.leastFailingChild(i); c >= 0 && cr < rate {
+			rate = cr
+			how += fmt.Sprintf(", capped at %s's %.3g (a whole fails no more often than a part it takes down)", d.g.ModelNode(c).ID, cr)
+		}
 	}
 	p := max(WindowProbability(rate, d.window), 1e-9)
 	v := math.Log(p / (1 - p))
