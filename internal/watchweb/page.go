@@ -20,6 +20,8 @@ var (
 	pageStyle string
 	//go:embed page.js
 	pageScript string
+	//go:embed favicon.svg
+	favicon []byte
 )
 
 // pageCSP is the page's Content-Security-Policy: nothing but its own

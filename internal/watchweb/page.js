@@ -345,7 +345,7 @@
     if (kind === 'pending') add(h, el('span', 'tag pending', 'not alerted'));
     a.appendChild(h);
     var when;
-    if (kind === 'resolved') when = ['Resolved', date(s.resolved_at) + ' (' + ago(s.resolved_at, now) + ')'];
+    if (kind === 'resolved') when = ['Resolved', s.resolved_at && date(s.resolved_at) ? date(s.resolved_at) + ' (' + ago(s.resolved_at, now) + ')' : 'unknown'];
     a.appendChild(facts([
       ['Situation', el('span', 'name', s.id)],
       ['Layer', s.layer ? safe(s.layer) : 'unknown'],
@@ -353,7 +353,7 @@
       ['Affected services', names(s.affected_services, unknown)],
       ['Reporting', names(s.reporting, unknown)],
       arr(s.unknown).length ? ['Unknown state', names(s.unknown, unknown)] : null,
-      ['Opened', date(s.opened_at) + (s.opened_at ? ' (' + ago(s.opened_at, now) + ')' : '')],
+      ['Opened', date(s.opened_at) ? date(s.opened_at) + ' (' + ago(s.opened_at, now) + ')' : 'unknown'],
       ['Updated', date(s.updated_at)],
       when
     ]));

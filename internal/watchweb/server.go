@@ -95,6 +95,8 @@ func (s *Server) Handler() http.Handler {
 		Registry:      s.reg,
 	}))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
+	mux.HandleFunc("GET /favicon.svg", serveFavicon)
+	mux.HandleFunc("GET /favicon.ico", serveFavicon)
 	return secure(mux)
 }
 
@@ -229,6 +231,16 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Security-Policy", pageCSP)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(s.page))
+}
+
+// serveFavicon serves the page's icon (at /favicon.ico too, where
+// browsers look without a link).
+func serveFavicon(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Cache-Control", "max-age=86400")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(favicon))
 }
 
 // emptySnapshot is what the server shows before the first cycle.

@@ -41,6 +41,7 @@ var handlerTests = []struct {
 	{name: "api put", method: "PUT", path: "/api/situations", status: 405},
 	{name: "metrics delete", method: "DELETE", path: "/metrics", status: 405},
 	{name: "healthz patch", method: "PATCH", path: "/healthz", status: 405},
+	{name: "favicon", method: "GET", path: "/favicon.ico", status: 200, ctype: "image/svg+xml", contains: []string{"<svg"}},
 	{name: "unknown path", method: "GET", path: "/nope", status: 404},
 	{name: "no listing under api", method: "GET", path: "/api/", status: 404},
 
@@ -252,7 +253,7 @@ func TestPageCSP(t *testing.T) {
 		t.Errorf("CSP allows unsafe sources: %s", csp)
 	}
 	for _, el := range []string{"script", "style"} {
-		m := regexp.MustCompile(`(?s)<` + el + `>(.*?)</` + el + `>`).FindAllStringSubmatch(page, -1)
+		m := regexp.MustCompile(`(?s)<`+el+`>(.*?)</`+el+`>`).FindAllStringSubmatch(page, -1)
 		if len(m) != 1 {
 			t.Fatalf("%d <%s> elements, want 1", len(m), el)
 		}
@@ -266,6 +267,7 @@ func TestPageCSP(t *testing.T) {
 	}
 	outside := strings.ReplaceAll(page, "'http://www.w3.org/2000/svg'", "")
 	outside = strings.ReplaceAll(outside, "&lt;img src=x", "")
+	outside = strings.ReplaceAll(outside, `<link rel="icon" href="favicon.svg" type="image/svg+xml">`, "")
 	for _, ext := range []string{"http://", "https://", "<link", "<img", " src=", "@import"} {
 		if strings.Contains(outside, ext) {
 			t.Errorf("the page refers to something outside itself: %q", ext)
