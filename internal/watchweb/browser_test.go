@@ -231,6 +231,15 @@ func TestLivePageInBrowser(t *testing.T) {
 	}
 	screenshot(t, b, "watch-open.png")
 
+	// Polls that bring nothing new redraw nothing (a reader's focus and
+	// screen reader stay put).
+	renders := eval[int](t, b, `window.depgraphWatch.renders`)
+	polls := eval[int](t, b, `window.depgraphWatch.polls`)
+	waitFor(t, b, "three more polls", fmt.Sprintf(`window.depgraphWatch.polls >= %d`, polls+3))
+	if got := eval[int](t, b, `window.depgraphWatch.renders`); got != renders {
+		t.Errorf("unchanged polls redrew the page: %d renders, then %d", renders, got)
+	}
+
 	// Mark this page load: a reload would lose the mark.
 	eval[chromedp.Void](t, b, `window.__loadMark = 'kept'`)
 	loadedAt := eval[float64](t, b, `window.depgraphWatch.loadedAt`)
@@ -280,7 +289,7 @@ func TestStaleAndUnknownInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, b, "the cycle", `document.body.dataset.cycle === "2"`)
-	if got := eval[string](t, b, text("banner")); !strings.Contains(got, "Stale: the last cycle completed 5 min ago") {
+	if got := eval[string](t, b, text("banner")); !strings.Contains(got, "Stale: no cycle has completed for more than 3 intervals (the last one at 2026-12-01 10:00:30 UTC)") {
 		t.Errorf("banner: got:%q want the stale warning", got)
 	}
 	sum := eval[string](t, b, text("summary"))
@@ -331,7 +340,7 @@ func TestHostileInBrowser(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(ts.URL+"/?refresh=100")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, b, "the cycle", `document.body.dataset.cycle === "7" && window.depgraphWatch.renders >= 2`)
+	waitFor(t, b, "the cycle", `document.body.dataset.cycle === "7" && window.depgraphWatch.polls >= 2`)
 	if got := eval[string](t, b, `String(window.__pwned)`); got != "undefined" {
 		t.Errorf("injected script ran: window.__pwned = %s", got)
 	}

@@ -16,7 +16,8 @@
 //     at the bottom, highlighted); the groups held back by the hysteresis;
 //     the feeds and nodes whose state is unknown; the recent events. Its
 //     script polls /api/situations every min(interval, 5 s) (or every
-//     ?refresh= milliseconds, for tests) and redraws without reloading.
+//     ?refresh= milliseconds, at least 50, for tests) and redraws without
+//     reloading; the window variable depgraphWatch holds its state.
 //     Unknown is never shown as healthy: with no open situation but
 //     unreadable feeds, the page says their state is unknown.
 //   - /api/situations is the last snapshot as JSON, with the snapshot's
@@ -57,5 +58,16 @@
 // string from a model or a feed is set as text (textContent, SVG text
 // nodes), never parsed as markup, and an incident's URL becomes a link only
 // when it is http or https. No snapshot data is put into a URL. The server
-// is meant for loopback; it has no authentication.
+// is meant for loopback; it has no authentication. It answers only
+// requests whose Host header is an IP address, localhost or a name in
+// Options.AllowedHosts (421 otherwise), so that a web page elsewhere that
+// points its own name at 127.0.0.1 (DNS rebinding) cannot read it; and it
+// sends no CORS header, so no other origin's script can read its answers.
+//
+// # Redraws
+//
+// Every poll updates the cycle line and the relative times ("35 s ago");
+// the rest of the page is redrawn only when the snapshot changed, and the
+// banner (an ARIA alert) only when its text changed, so a reader's focus,
+// open details and screen reader are not disturbed every few seconds.
 package watchweb

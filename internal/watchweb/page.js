@@ -21,7 +21,7 @@
   // depgraphWatch is the page's state, for a reader's console and tests.
   var st = window.depgraphWatch = {
     loadedAt: Date.now(), refreshMs: refreshMs, renders: 0,
-    lastOk: 0, lastError: '', failures: 0, data: null, opened: {}
+    polls: 0, lastOk: 0, lastError: '', failures: 0, data: null, opened: {}, key: '', bannerKey: ''
   };
 
   // safe returns s as one line with every control character, bidi
@@ -94,6 +94,19 @@
     if (sec < 90) return Math.round(sec) + ' s';
     if (sec < 5400) return Math.round(sec / 60) + ' min';
     return Math.round(sec / 3600) + ' h';
+  }
+  // when is a date with how long ago it was, the latter kept current by
+  // refreshAgo between redraws.
+  function when(t, now) {
+    var span = el('span', '', date(t) + ' (');
+    var a = el('span', 'ago', ago(t, now));
+    a.setAttribute('data-t', String(t));
+    add(span, a, ')');
+    return span;
+  }
+  function refreshAgo(now) {
+    var l = document.querySelectorAll('.ago');
+    for (var i = 0; i < l.length; i++) l[i].textContent = ago(l[i].getAttribute('data-t'), now);
   }
   function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
 
@@ -344,8 +357,8 @@
     if (kind === 'resolved') add(h, el('span', 'tag resolved', 'resolved'));
     if (kind === 'pending') add(h, el('span', 'tag pending', 'not alerted'));
     a.appendChild(h);
-    var when;
-    if (kind === 'resolved') when = ['Resolved', s.resolved_at && date(s.resolved_at) ? date(s.resolved_at) + ' (' + ago(s.resolved_at, now) + ')' : 'unknown'];
+    var resolvedAt;
+    if (kind === 'resolved') resolvedAt = ['Resolved', s.resolved_at && date(s.resolved_at) ? when(s.resolved_at, now) : 'unknown'];
     a.appendChild(facts([
       ['Situation', el('span', 'name', s.id)],
       ['Layer', s.layer ? safe(s.layer) : 'unknown'],
@@ -353,9 +366,9 @@
       ['Affected services', names(s.affected_services, unknown)],
       ['Reporting', names(s.reporting, unknown)],
       arr(s.unknown).length ? ['Unknown state', names(s.unknown, unknown)] : null,
-      ['Opened', date(s.opened_at) ? date(s.opened_at) + ' (' + ago(s.opened_at, now) + ')' : 'unknown'],
+      ['Opened', date(s.opened_at) ? when(s.opened_at, now) : 'unknown'],
       ['Updated', date(s.updated_at)],
-      when
+      resolvedAt
     ]));
     var inc = incidents(s.incidents);
     if (inc) { a.appendChild(el('h4', '', 'Incidents')); a.appendChild(inc); }
@@ -371,10 +384,13 @@
     return arr(d.nodes).filter(function (n) { return n.unknown; });
   }
 
+  // render shows d. The cycle line and the relative times follow every
+  // poll; the rest is redrawn only when it changed, so that a reader's
+  // focus, scroll and screen reader are not disturbed every few seconds.
   function render(d) {
     var live = d.live || {};
     var now = live.now || new Date().toISOString();
-    var open = arr(d.open), pending = arr(d.pending), bad = unreadable(d), unk = unknownNodes(d);
+    var open = arr(d.open), bad = unreadable(d), unk = unknownNodes(d);
     body.setAttribute('data-cycle', String(d.cycle || 0));
     body.setAttribute('data-open', String(open.length));
 
@@ -387,17 +403,36 @@
         (live.interval_seconds ? ', every ' + dur(live.interval_seconds) : '') + '. Page refreshed ' + date(new Date().toISOString()) + '.';
     }
 
-    // The banner: stale or unreachable.
-    var banner = document.getElementById('banner');
-    banner.replaceChildren();
+    // The banner: stale or unreachable (an alert: redrawn only when its
+    // text changes).
+    var notes = [];
     if (live.stale) {
-      banner.appendChild(el('p', 'notice stale', 'Stale: the last cycle completed ' + ago(live.last_cycle, now) +
-        ', more than 3 intervals ago. What this page shows may be out of date.'));
+      notes.push(['stale', 'Stale: no cycle has completed for more than 3 intervals (the last one at ' + date(live.last_cycle) +
+        '). What this page shows may be out of date.']);
     }
     if (st.lastError) {
-      banner.appendChild(el('p', 'notice offline', 'Cannot reach the watch server (' + st.lastError + ') since ' +
-        date(new Date(st.failedSince).toISOString()) + ': showing the last state received.'));
+      notes.push(['offline', 'Cannot reach the watch server (' + st.lastError + ') since ' +
+        date(new Date(st.failedSince).toISOString()) + ': showing the last state received.']);
     }
+    var bkey = JSON.stringify(notes);
+    if (bkey !== st.bannerKey) {
+      var banner = document.getElementById('banner');
+      banner.replaceChildren();
+      notes.forEach(function (n) { banner.appendChild(el('p', 'notice ' + n[0], n[1])); });
+      st.bannerKey = bkey;
+    }
+
+    var key = JSON.stringify([d.cycle, d.at, d.open, d.resolved, d.pending, d.events, d.feeds, d.nodes]);
+    if (key !== st.key) {
+      st.key = key;
+      sections(d, now, bad, unk);
+      st.renders++;
+    }
+    refreshAgo(now);
+  }
+
+  function sections(d, now, bad, unk) {
+    var open = arr(d.open), pending = arr(d.pending);
 
     // The headline.
     var sum = document.getElementById('summary');
@@ -443,7 +478,7 @@
     if (bad.length) {
       s.body.appendChild(el('h3', '', 'Unreadable feeds (' + bad.length + ')'));
       s.body.appendChild(table(['Feed', 'Nodes', 'Last success', 'Last error', 'Failed cycles'], bad.map(function (f) {
-        return [el('span', 'name', f.key), names(f.nodes), f.last_success ? date(f.last_success) + ' (' + ago(f.last_success, now) + ')' : 'never', f.last_error || '', { num: true, text: String(f.errors || 0) }];
+        return [el('span', 'name', f.key), names(f.nodes), f.last_success ? when(f.last_success, now) : 'never', f.last_error || '', { num: true, text: String(f.errors || 0) }];
       })));
     }
     if (unk.length) {
@@ -502,7 +537,6 @@
           f.last_success ? date(f.last_success) : 'never', { num: true, text: String(f.errors || 0) }];
       }), function (i) { return feeds[i].read ? '' : 'unknown'; })));
     }
-    st.renders++;
   }
 
   function poll() {
@@ -514,12 +548,20 @@
         return r.json();
       })
       .then(function (d) {
-        st.data = d; st.lastOk = Date.now(); st.lastError = ''; st.failures = 0;
+        st.data = d; st.lastOk = Date.now(); st.lastError = ''; st.failures = 0; st.polls++;
         var iv = d.live && d.live.interval_seconds;
         if (!fixed && iv > 0) st.refreshMs = refreshMs = Math.max(50, Math.min(iv * 1000, 5000));
-        render(d);
-      })
-      .catch(function (e) {
+        try {
+          render(d);
+        } catch (e) {
+          // A bug of this page, not the server's: say so, and try again
+          // at the next poll.
+          st.key = '';
+          console.error('depgraph watch: render:', e);
+          document.getElementById('summary').replaceChildren(el('p', 'headline unknown', 'This page failed to show the state (' +
+            ((e && e.message) || 'error') + '): the data is at api/situations.'));
+        }
+      }, function (e) {
         if (!st.lastError) st.failedSince = Date.now();
         st.failures++;
         st.lastError = safe(e && e.name === 'AbortError' ? 'timed out' : (e && e.message) || 'error');

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,9 @@ type Options struct {
 	Model string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// AllowedHosts are the host names, besides IP addresses and localhost,
+	// that requests may name in their Host header (see Handler).
+	AllowedHosts []string
 	// NoRuntimeMetrics leaves the Go runtime and process collectors out
 	// of /metrics (tests compare whole outputs without them).
 	NoRuntimeMetrics bool
@@ -85,7 +90,10 @@ func (s *Server) Update(snap *watch.Snapshot) {
 // collectors.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
-// Handler returns the HTTP handler of every endpoint.
+// Handler returns the HTTP handler of every endpoint. It answers only
+// requests whose Host is an IP address, localhost (or a name under
+// .localhost) or one of Options.AllowedHosts: a page elsewhere that points
+// its own name at 127.0.0.1 (DNS rebinding) cannot read the watch.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.servePage)
@@ -97,17 +105,21 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /favicon.svg", serveFavicon)
 	mux.HandleFunc("GET /favicon.ico", serveFavicon)
-	return secure(mux)
+	return s.secure(mux)
 }
 
-// secure answers only GET and HEAD and sets the headers every answer
-// carries.
-func secure(next http.Handler) http.Handler {
+// secure answers only GET and HEAD for an allowed host and sets the
+// headers every answer carries.
+func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		if !s.hostAllowed(r.Host) {
+			http.Error(w, "host not allowed: depgraph watch answers to an IP address, localhost or an allowed host name", http.StatusMisdirectedRequest)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
@@ -115,6 +127,33 @@ func secure(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hostAllowed reports whether a request's Host (with or without a port)
+// names this server: an IP address, localhost, a name under .localhost
+// (RFC 6761), or one of Options.AllowedHosts. An empty Host (HTTP/1.0,
+// which no browser sends) is allowed.
+func (s *Server) hostAllowed(host string) bool {
+	if host == "" {
+		return true
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	for _, a := range s.opts.AllowedHosts {
+		if strings.EqualFold(strings.TrimSuffix(a, "."), host) {
+			return true
+		}
+	}
+	return false
 }
 
 // state returns the current snapshot (nil before the first cycle) and

@@ -25,6 +25,7 @@ var handlerTests = []struct {
 	path   string
 	snap   *watch.Snapshot // nil: before the first cycle
 	after  time.Duration   // the clock, after the snapshot's At (or t0)
+	host   string          // the Host header ("127.0.0.1:8080" when empty)
 
 	status   int
 	ctype    string   // Content-Type prefix
@@ -42,6 +43,14 @@ var handlerTests = []struct {
 	{name: "metrics delete", method: "DELETE", path: "/metrics", status: 405},
 	{name: "healthz patch", method: "PATCH", path: "/healthz", status: 405},
 	{name: "favicon", method: "GET", path: "/favicon.ico", status: 200, ctype: "image/svg+xml", contains: []string{"<svg"}},
+	{name: "host ipv6", method: "GET", path: "/healthz", host: "[::1]:8080", snap: openSnapshot(), status: 200},
+	{name: "host ipv6 no port", method: "GET", path: "/healthz", host: "[::1]", snap: openSnapshot(), status: 200},
+	{name: "host localhost", method: "GET", path: "/healthz", host: "LocalHost:8080", snap: openSnapshot(), status: 200},
+	{name: "host under localhost", method: "GET", path: "/healthz", host: "watch.localhost.", snap: openSnapshot(), status: 200},
+	{name: "host allowed", method: "GET", path: "/api/situations", host: "watch.corp.example:8080", snap: openSnapshot(), status: 200},
+	{name: "host rebound", method: "GET", path: "/api/situations", host: "evil.example:8080", snap: openSnapshot(),
+		status: 421, ctype: "text/plain", contains: []string{"host not allowed"}},
+	{name: "host rebound page", method: "GET", path: "/", host: "localhost.evil.example", status: 421},
 	{name: "unknown path", method: "GET", path: "/nope", status: 404},
 	{name: "no listing under api", method: "GET", path: "/api/", status: 404},
 
@@ -72,12 +81,17 @@ func TestHandlers(t *testing.T) {
 	for _, tt := range handlerTests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{t: t0.Add(tt.after)}
-			srv := New(Options{Interval: interval, Model: "shop", Now: clk.now})
+			srv := New(Options{Interval: interval, Model: "shop", Now: clk.now, AllowedHosts: []string{"watch.corp.example"}})
 			if tt.snap != nil {
 				srv.Update(tt.snap)
 			}
 			rec := httptest.NewRecorder()
-			srv.Handler().ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			req := httptest.NewRequest(tt.method, tt.path, nil)
+			req.Host = "127.0.0.1:8080"
+			if tt.host != "" {
+				req.Host = tt.host
+			}
+			srv.Handler().ServeHTTP(rec, req)
 			res := rec.Result()
 			body, _ := io.ReadAll(res.Body)
 			if res.StatusCode != tt.status {
@@ -120,7 +134,9 @@ func cut(s string) string {
 func get(t *testing.T, h http.Handler, path string) (*http.Response, []byte) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "127.0.0.1:8080"
+	h.ServeHTTP(rec, req)
 	res := rec.Result()
 	b, _ := io.ReadAll(res.Body)
 	return res, b
