@@ -68,6 +68,7 @@ type collector struct {
 
 	mu       sync.Mutex
 	snap     *watch.Snapshot
+	at       time.Time // the last cycle's time
 	interval time.Duration
 	seen     map[string]int // the events of snap, by their JSON form
 	events   map[string]float64
@@ -81,9 +82,9 @@ func newCollector(start time.Time) *collector {
 	return c
 }
 
-// update makes snap (a private copy) the one exported and counts its new
-// events.
-func (c *collector) update(snap *watch.Snapshot, interval time.Duration) {
+// update makes snap (a private copy), completed at at, the one exported
+// and counts its new events.
+func (c *collector) update(snap *watch.Snapshot, at time.Time, interval time.Duration) {
 	seen := make(map[string]int, len(snap.Events))
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -98,7 +99,7 @@ func (c *collector) update(snap *watch.Snapshot, interval time.Duration) {
 			c.events[e.Event]++
 		}
 	}
-	c.snap, c.seen, c.interval = snap, seen, interval
+	c.snap, c.seen, c.at, c.interval = snap, seen, at, interval
 }
 
 // Describe sends every description.
@@ -133,9 +134,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	send(descCycles, prometheus.CounterValue, float64(s.Cycle))
-	if !s.At.IsZero() {
-		send(descLastCycle, prometheus.GaugeValue, unixSeconds(s.At))
-	}
+	send(descLastCycle, prometheus.GaugeValue, unixSeconds(c.at))
 	if c.interval > 0 {
 		send(descInterval, prometheus.GaugeValue, c.interval.Seconds())
 	}

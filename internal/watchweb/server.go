@@ -80,10 +80,24 @@ func (s *Server) Update(snap *watch.Snapshot) {
 	if at.IsZero() {
 		at = s.opts.Now()
 	}
-	s.metrics.update(c, s.interval(c))
+	s.metrics.update(c, at, s.interval(c))
 	s.mu.Lock()
 	s.snap, s.lastTime = c, at
 	s.mu.Unlock()
+}
+
+// HTTPServer returns an http.Server for Handler with timeouts, so that a
+// slow or stalled client cannot hold connections open: 5 s to send the
+// headers, 10 s for the request, 30 s for the answer, 2 minutes idle.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
 }
 
 // Registry is the server's Prometheus registry, for the caller's own

@@ -131,7 +131,7 @@ func cut(s string) string {
 }
 
 // get serves one GET and returns the body.
-func get(t *testing.T, h http.Handler, path string) (*http.Response, []byte) {
+func get(t testing.TB, h http.Handler, path string) (*http.Response, []byte) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", path, nil)
