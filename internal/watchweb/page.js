@@ -169,7 +169,7 @@
       });
       tb.appendChild(row);
     });
-    var wrap = el('div');
+    var wrap = el('div', 'tablewrap');
     wrap.appendChild(t);
     if (rows.length > MAX_ROWS) wrap.appendChild(el('p', 'note', (rows.length - MAX_ROWS) + ' more rows not shown (see api/situations).'));
     return wrap;
