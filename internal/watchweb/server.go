@@ -47,7 +47,9 @@ type Server struct {
 	page    []byte
 	reg     *prometheus.Registry
 	metrics *collector
+	handler http.Handler
 
+	update   sync.Mutex // serializes Update: metrics and snapshot from one cycle
 	mu       sync.RWMutex
 	snap     *watch.Snapshot // a private copy, never changed once stored
 	lastTime time.Time       // the last cycle's time (zero before the first)
@@ -65,6 +67,7 @@ func New(opts Options) *Server {
 	if !opts.NoRuntimeMetrics {
 		s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	s.handler = s.newHandler()
 	return s
 }
 
@@ -76,6 +79,8 @@ func (s *Server) Update(snap *watch.Snapshot) {
 		return
 	}
 	c := cloneSnapshot(snap)
+	s.update.Lock()
+	defer s.update.Unlock()
 	at := c.At
 	if at.IsZero() {
 		at = s.opts.Now()
@@ -108,7 +113,9 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 // requests whose Host is an IP address, localhost (or a name under
 // .localhost) or one of Options.AllowedHosts: a page elsewhere that points
 // its own name at 127.0.0.1 (DNS rebinding) cannot read the watch.
-func (s *Server) Handler() http.Handler {
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) newHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.servePage)
 	mux.HandleFunc("GET /api/situations", s.serveSituations)
