@@ -397,3 +397,37 @@ func hostileSnapshot() *watch.Snapshot {
 		Nodes: []watch.NodeState{{Node: h[0], Kind: h[1], Reported: 1, Impairment: 1}, {Node: h[3], Kind: h[4], Unknown: true}},
 	}
 }
+
+// TestLargeSituationInBrowser draws a situation with more nodes than the
+// diagram holds: the root is drawn, the rest cut with a count, and the
+// chains are all listed as text.
+func TestLargeSituationInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	snap := openSnapshot()
+	sit := &snap.Open[0]
+	sit.Paths = nil
+	for i := range 100 {
+		sit.Paths = append(sit.Paths, []string{fmt.Sprintf("svc-%03d", i), fmt.Sprintf("vendor-%03d", i), "aws/us-east-1"})
+	}
+	srv := New(Options{Interval: interval, Now: (&clock{t: t0}).now})
+	srv.Update(snap)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(ts.URL+"/?refresh=100")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, b, "the cycle", `document.body.dataset.cycle === "1"`)
+	if got := eval[int](t, b, `document.querySelectorAll('#open svg.chains g.node').length`); got != 60 {
+		t.Errorf("nodes drawn: got:%d want:60", got)
+	}
+	if got := eval[string](t, b, `document.querySelector('#open svg.chains g.root text').textContent`); got != "aws/us-east-1" {
+		t.Errorf("the root: got:%q", got)
+	}
+	if got := eval[string](t, b, `document.querySelector('#open figcaption').textContent`); !strings.Contains(got, "141 more nodes not drawn") {
+		t.Errorf("caption: got:%q want the count of nodes left out", got)
+	}
+	if got := eval[int](t, b, `document.querySelectorAll('#open ol.chains li').length`); got != 100 {
+		t.Errorf("chains listed: got:%d want:100", got)
+	}
+	b.check(t)
+}

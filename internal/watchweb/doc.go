@@ -13,7 +13,9 @@
 //     asset): the open situations with their roots, layer, probability,
 //     affected services, reporting nodes and incidents; the affected part of
 //     the graph, drawn from each situation's paths (service at the top, root
-//     at the bottom, highlighted); the groups held back by the hysteresis;
+//     at the bottom, highlighted; at most 60 nodes, the roots always among
+//     them, the rest counted; every chain is also listed as text); the
+//     groups held back by the hysteresis;
 //     the feeds and nodes whose state is unknown; the recent events. Its
 //     script polls /api/situations every min(interval, 5 s) (or every
 //     ?refresh= milliseconds, at least 50, for tests) and redraws without

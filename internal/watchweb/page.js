@@ -179,7 +179,7 @@
   // root) in layers: a node's layer is the length of its longest chain
   // down to a node with no dependency among the paths, so every edge
   // points down; the services are at the top, the root at the bottom.
-  function layout(paths) {
+  function layout(paths, roots) {
     var order = [], seen = Object.create(null), down = Object.create(null), edges = [], ekeys = Object.create(null);
     paths.forEach(function (p) {
       arr(p).forEach(function (n, i) {
@@ -194,9 +194,12 @@
     });
     var cut = 0;
     if (order.length > MAX_DRAWN) {
+      // Keep the roots, then the nodes in order of first appearance.
       cut = order.length - MAX_DRAWN;
-      var keep = set(order.slice(0, MAX_DRAWN));
-      order = order.slice(0, MAX_DRAWN);
+      var kept = order.filter(function (n) { return roots[n]; });
+      order.forEach(function (n) { if (!roots[n] && kept.length < MAX_DRAWN) kept.push(n); });
+      var keep = set(kept);
+      order = order.filter(function (n) { return keep[n]; });
       edges = edges.filter(function (e) { return keep[e[0]] && keep[e[1]]; });
       order.forEach(function (n) { down[n] = down[n].filter(function (m) { return keep[m]; }); });
     }
@@ -242,8 +245,9 @@
   function graph(s) {
     var paths = arr(s.paths).filter(function (p) { return arr(p).length > 0; });
     if (paths.length === 0) return empty('No dependency chain recorded for this situation.');
-    var L = layout(paths);
-    var roots = set(s.roots), unknown = set(s.unknown), reporting = set(s.reporting), services = set(s.affected_services);
+    var roots = set(s.roots);
+    var L = layout(paths, roots);
+    var unknown = set(s.unknown), reporting = set(s.reporting), services = set(s.affected_services);
     var CH = 7.3, PADX = 10, BOXH = 26, GAPX = 18, ROWH = 64, MARGIN = 8, MAXC = 34;
     var box = Object.create(null), width = 0;
     L.rows.forEach(function (row, r) {
