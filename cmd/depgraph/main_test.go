@@ -45,7 +45,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TMPDIR", shared)
 			env.Setenv("NO_COLOR", "1")
-			env.Setenv("SHARED", data) // the real payloads, for [shareddata] lines
+			env.Setenv("SHARED", data)   // the real payloads, for [shareddata] lines
 			env.Setenv("REPLAY", replay) // the watch's replay payloads
 			return nil
 		},

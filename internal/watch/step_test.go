@@ -144,7 +144,12 @@ func TestStepUpdates(t *testing.T) {
 		{"nothing new", base, ""},
 		{"small probability move", func() Group { g := base; g.Probability = 0.85; return g }(), ""},
 		{"probability moves 10 points", func() Group { g := base; g.Probability = 0.95; return g }(), "probability 80% → 95%"},
-		{"root revised", func() Group { g := base; g.Roots = []string{"aws-region"}; g.Reporting = []string{"aws-node"}; return g }(), "root revised: aws-node → aws-region"},
+		{"root revised", func() Group {
+			g := base
+			g.Roots = []string{"aws-region"}
+			g.Reporting = []string{"aws-node"}
+			return g
+		}(), "root revised: aws-node → aws-region"},
 		{"more services", func() Group { g := base; g.AffectedServices = []string{"acme/chat", "acme/shop"}; return g }(), "services now affected: acme/chat"},
 		{"new incident", func() Group {
 			g := base
