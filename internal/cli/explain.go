@@ -96,9 +96,17 @@ func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
       --from 2025-06-12T17:45Z --to 2025-06-12T21:00Z -m acme.yaml
   $ depgraph explain --impacted acme/support-bot --from 2025-06-12 --incidents saved/*.json --json
   $ depgraph explain --impacted acme/checkout --from 2025-06-12T17:45Z --format markdown`,
-		Args: noArgs,
+		// Files after --incidents are more feed files: a shell glob
+		// (--incidents saved/*.json) expands to several.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(opts.Incidents) == 0 {
+				return noArgs(cmd, args)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
+			opts.Incidents = append(opts.Incidents, args...)
 			opts.Impacted, opts.Healthy = splitList(opts.Impacted), splitList(opts.Healthy)
 			if len(opts.Impacted) == 0 {
 				return flagErrorf("--impacted needs at least one node")
@@ -139,7 +147,7 @@ func newExplainCmd(ios *iostreams.IOStreams) *cobra.Command {
 	f.StringVar(&from, "from", "", "window start (RFC 3339 or YYYY-MM-DD, UTC)")
 	f.StringVar(&to, "to", "", "window end (default: 24 hours after --from)")
 	f.StringVar(&opts.DB, "db", "", "incident store `path` (default: $XDG_STATE_HOME/depgraph/depgraph.db; skipped when absent)")
-	f.StringArrayVar(&opts.Incidents, "incidents", nil, "saved feed `file` to use as status evidence (repeatable)")
+	f.StringArrayVar(&opts.Incidents, "incidents", nil, "saved feed `file` to use as status evidence (repeatable; files given after it are read too, so a shell glob works)")
 	f.StringVar(&opts.Format, "format", "text", "output `format`: text, json, markdown")
 	f.BoolVar(&asJSON, "json", false, "print JSON (same as --format json)")
 	f.IntVar(&opts.Top, "top", 5, "hypotheses shown in text and markdown")
