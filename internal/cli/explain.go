@@ -18,6 +18,7 @@ import (
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
+	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/render"
 	"github.com/depgraph/depgraph/internal/safeio"
 	"github.com/depgraph/depgraph/internal/statusmap"
@@ -293,7 +294,11 @@ func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result
 	}
 	defer st.Close()
 	idx := res.Model.Index()
-	for _, f := range collect.Plan(res.Model, nil) {
+	plan := collect.Plan(res.Model, nil)
+	for i, r := range historyRates(ctx, st, res.Model, g, plan, opts.From) {
+		rates[i] = r
+	}
+	for _, f := range plan {
 		incs, err := st.Incidents(ctx, store.Query{Feeds: []string{f.Key}, Until: opts.To})
 		if err != nil {
 			return err
@@ -310,12 +315,6 @@ func storeEvidence(ctx context.Context, opts *explainOptions, res *ingest.Result
 		}
 		for _, id := range f.Nodes {
 			n := idx[id]
-			// The prior: the feed's history before the window, when the
-			// store holds at least 30 days of it.
-			if ss, err := st.Stats(ctx, store.StatsQuery{Feeds: []string{f.Key}, To: opts.From, AnyOf: n.Status.Components}); err == nil && len(ss) > 0 && ss[0].WindowHours >= 30*24 {
-				i, _ := g.Lookup(id)
-				rates[i] = (float64(ss[0].Incidents) + 0.5) / (ss[0].WindowHours / (365.25 * 24))
-			}
 			if read {
 				i, _ := g.Lookup(id)
 				watched[i] = true
@@ -344,4 +343,31 @@ func overlaps(in *feed.Incident, from, to time.Time) bool {
 		return false // a plain RSS/Atom item, no longer live by then
 	}
 	return in.ResolvedAt == nil || !in.ResolvedAt.Before(from)
+}
+
+// minHistory is the least history of a feed that gives a node its prior.
+const minHistory = 30 * 24 * time.Hour
+
+// historyRates returns, by node, the incidents a year its feed's history in
+// the store shows before to, for the nodes of feeds whose history spans at
+// least minHistory: (incidents + 0.5) / years observed.
+func historyRates(ctx context.Context, st *store.Store, m *model.Model, g *graph.Graph, feeds []collect.Feed, to time.Time) map[int32]float64 {
+	idx := m.Index()
+	rates := map[int32]float64{}
+	for _, f := range feeds {
+		for _, id := range f.Nodes {
+			n := idx[id]
+			if n == nil || n.Status == nil {
+				continue
+			}
+			ss, err := st.Stats(ctx, store.StatsQuery{Feeds: []string{f.Key}, To: to, AnyOf: n.Status.Components})
+			if err != nil || len(ss) == 0 || ss[0].WindowHours < minHistory.Hours() {
+				continue
+			}
+			if i, ok := g.Lookup(id); ok {
+				rates[i] = (float64(ss[0].Incidents) + 0.5) / (ss[0].WindowHours / (365.25 * 24))
+			}
+		}
+	}
+	return rates
 }

@@ -188,6 +188,9 @@ type watcher struct {
 	hook    *notify.Webhook
 	server  snapshotServer
 	urls    map[string]string
+	// rates are the diagnosis's priors from history, as of ratesAt.
+	rates   map[int32]float64
+	ratesAt time.Time
 }
 
 // snapshotServer is what the watcher tells about each cycle (the live
@@ -318,7 +321,12 @@ func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 		w.docs[k] = b
 	}
 	ls := live.Compute(w.res.Model, results, now, w.opts.Maintenance)
-	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{})
+	// Priors from the store's history of each feed (30 days or more),
+	// refreshed once an hour of watching.
+	if w.rates == nil || now.Sub(w.ratesAt) >= time.Hour || now.Before(w.ratesAt) {
+		w.rates, w.ratesAt = historyRates(ctx, w.st, w.res.Model, w.g, w.feeds, now), now
+	}
+	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates})
 	c := watch.Cycle{At: now, Groups: groups, UnknownServices: func(ids []string) []string { return watch.UnknownServices(w.g, ids) }}
 	for _, f := range ls.Feeds {
 		cf := watch.CycleFeed{Key: f.Key, Nodes: f.Nodes, Read: f.Read}
