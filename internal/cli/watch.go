@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -191,6 +192,8 @@ type watcher struct {
 	// rates are the diagnosis's priors from history, as of ratesAt.
 	rates   map[int32]float64
 	ratesAt time.Time
+	// feedErrs are each feed's errors as last told.
+	feedErrs map[string]string
 }
 
 // snapshotServer is what the watcher tells about each cycle (the live
@@ -448,6 +451,17 @@ func (w *watcher) report(ls *live.State, events []watch.Event) {
 		plural(len(ls.Reporting), "node", "nodes"), plural(open, "situation", "situations"))
 	for _, ev := range events {
 		fmt.Fprintf(errOut, "depgraph: watch: %s\n", notify.Text(ev))
+	}
+	// A feed's errors are told when they change, not every cycle.
+	if w.feedErrs == nil {
+		w.feedErrs = map[string]string{}
+	}
+	for _, f := range ls.Feeds {
+		msg := strings.Join(f.Errors, "; ")
+		if msg != "" && msg != w.feedErrs[f.Key] {
+			fmt.Fprintf(errOut, "depgraph: warning: feed %s: %s\n", textsafe.Line(f.Key), textsafe.Line(msg))
+		}
+		w.feedErrs[f.Key] = msg
 	}
 }
 

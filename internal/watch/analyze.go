@@ -32,6 +32,11 @@ type AnalyzeOptions struct {
 	Rates map[int32]float64
 	// MinWindow is the shortest diagnosis window; 0 means one hour.
 	MinWindow time.Duration
+	// MaxWindow is the longest: the window runs from the earliest live
+	// incident's start, but no further back than MaxWindow (an incident
+	// left open for days, or a replay of old feeds at today's clock, would
+	// otherwise stretch every prior to its cap); 0 means 24 hours.
+	MaxWindow time.Duration
 }
 
 // Analyze groups what the feeds report by the root that explains it: the
@@ -47,6 +52,10 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 	if minWindow <= 0 {
 		minWindow = time.Hour
 	}
+	maxWindow := opts.MaxWindow
+	if maxWindow <= 0 {
+		maxWindow = 24 * time.Hour
+	}
 	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: map[int32][]int32{}, Rates: opts.Rates}
 	if in.Rates == nil {
 		in.Rates = map[int32]float64{}
@@ -61,6 +70,9 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			}
 			if inc.StartedAt.Before(in.From) && !inc.StartedAt.IsZero() {
 				in.From = inc.StartedAt
+				if earliest := ls.At.Add(-maxWindow); in.From.Before(earliest) {
+					in.From = earliest
+				}
 			}
 			in.Evidence = append(in.Evidence, diagnose.Evidence{Node: i, IncidentID: inc.ID, Title: inc.Title, Impact: string(inc.Impact),
 				StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: inc.Text})
