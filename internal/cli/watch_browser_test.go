@@ -3,18 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"net/http/httptest"
-
 	"github.com/chromedp/chromedp"
 
-	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/testenv"
 )
 
@@ -25,45 +19,16 @@ import (
 // unless DEPGRAPH_HEAVY=1 or DEPGRAPH_BROWSER_TESTS=1 (internal/watchweb's
 // browser tests cover the page itself).
 func TestWatchLivePageInBrowser(t *testing.T) {
-	const chromiumPath = "/usr/bin/chromium"
-	if os.Getenv("DEPGRAPH_BROWSER_TESTS") != "1" {
-		testenv.Heavy(t)
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("DEPGRAPH_BROWSER_TESTS") == "1" {
-			t.Fatalf("DEPGRAPH_BROWSER_TESTS=1 but %s is missing: apt-get install -y chromium", chromiumPath)
-		}
-		t.Skipf("%s is missing", chromiumPath)
-	}
+	chromiumPath := testenv.Chromium(t)
 	fs := &feedServer{}
 	fs.set(summary(openIncident))
-	feedSrv := httptest.NewServer(fs)
-	defer feedSrv.Close()
-	dir := t.TempDir()
-	modelPath := filepath.Join(dir, "m.yaml")
-	os.WriteFile(modelPath, []byte(fmt.Sprintf(`depgraph: 1
-nodes:
-  - id: chatco
-    kind: vendor
-    status: {type: statuspage, url: "%s/api/v2/summary.json"}
-  - {id: acme/chat, kind: service, depends_on: [chatco]}
-`, feedSrv.URL)), 0o644)
-	ios, _, _, errOut := iostreams.Test()
-	addrs := make(chan string, 1)
-	sigs := make(chan os.Signal, 1)
-	opts := &watchOptions{IO: ios, DB: filepath.Join(dir, "w.db"), Interval: time.Second, Listen: "127.0.0.1:0",
-		signals: sigs, listening: func(a string) { addrs <- a }}
-	opts.Model.Paths = []string{modelPath}
-	opts.Fetch = fetchFlags{Timeout: 5 * time.Second, Concurrency: 4}
-	done := make(chan error, 1)
-	go func() { done <- runWatch(context.Background(), opts) }()
+	d := startWatch(t, fs, "")
 	defer func() {
-		sigs <- syscall.SIGTERM
-		if err := <-done; err != nil {
-			t.Errorf("watch: %v\n%s", err, errOut)
+		if err := d.stop(); err != nil {
+			t.Error(err)
 		}
 	}()
-	addr := <-addrs
+	addr := d.addr
 
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(chromiumPath),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.Flag("disable-gpu", true),

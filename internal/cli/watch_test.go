@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,35 +56,8 @@ const openIncident = `{"id":"i1","name":"Messages failing","status":"investigati
 func TestWatchServesAndStops(t *testing.T) {
 	fs := &feedServer{}
 	fs.set(summary(openIncident))
-	feedSrv := httptest.NewServer(fs)
-	defer feedSrv.Close()
-	dir := t.TempDir()
-	modelPath := filepath.Join(dir, "m.yaml")
-	os.WriteFile(modelPath, []byte(fmt.Sprintf(`depgraph: 1
-nodes:
-  - id: chatco
-    kind: vendor
-    status: {type: statuspage, url: "%s/api/v2/summary.json"}
-  - {id: acme/chat, kind: service, depends_on: [chatco]}
-`, feedSrv.URL)), 0o644)
-
-	ios, _, out, errOut := iostreams.Test()
-	addrs := make(chan string, 1)
-	sigs := make(chan os.Signal, 1)
-	opts := &watchOptions{IO: ios, DB: filepath.Join(dir, "w.db"), Interval: time.Second, Alerts: "-", Listen: "127.0.0.1:0",
-		signals: sigs, listening: func(a string) { addrs <- a }}
-	opts.Model.Paths = []string{modelPath}
-	opts.Fetch = fetchFlags{Timeout: 5 * time.Second, Concurrency: 4, Retries: 0}
-	done := make(chan error, 1)
-	go func() { done <- runWatch(context.Background(), opts) }()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("watch ended: %v\n%s", err, errOut)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the live server did not start")
-	}
+	d := startWatch(t, fs, "-")
+	addr := d.addr
 	base := "http://" + addr
 	snap := waitSnapshot(t, base, func(s *watch.Snapshot) bool { return s.Cycle >= 1 })
 	if len(snap.Open) != 1 || snap.Open[0].Roots[0] != "chatco" || snap.Open[0].AffectedServices[0] != "acme/chat" {
@@ -121,16 +95,10 @@ nodes:
 	if snap.Feeds[0].Errors == 0 {
 		t.Errorf("feed errors %d", snap.Feeds[0].Errors)
 	}
-	sigs <- syscall.SIGTERM
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("watch ended with %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("watch did not stop on SIGTERM")
+	if err := d.stop(); err != nil {
+		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(d.out.String()), "\n")
 	var kinds []string
 	for _, l := range lines {
 		var ev watch.Event
@@ -142,9 +110,67 @@ nodes:
 	if got := strings.Join(kinds, " "); got != "opened resolved blind" {
 		t.Errorf("events %q, want opened resolved blind", got)
 	}
-	if !strings.Contains(errOut.String(), "depgraph: watch: stopped") {
-		t.Errorf("stderr %s", errOut)
+	if !strings.Contains(d.errOut.String(), "depgraph: watch: stopped") {
+		t.Errorf("stderr %s", d.errOut)
 	}
+}
+
+// daemon is a watch running in the test's process.
+type daemon struct {
+	addr        string
+	out, errOut *bytes.Buffer
+	stop        func() error
+}
+
+// startWatch runs watch every second on a one-vendor model whose feed fs
+// serves, with the live server on a free loopback port and alerts to
+// alerts ("" for none); stop sends SIGTERM and waits for the watch's end.
+func startWatch(t *testing.T, fs *feedServer, alerts string) *daemon {
+	t.Helper()
+	feedSrv := httptest.NewServer(fs)
+	t.Cleanup(feedSrv.Close)
+	dir := t.TempDir()
+	modelPath := filepath.Join(dir, "m.yaml")
+	model := fmt.Sprintf("depgraph: 1\nnodes:\n  - id: chatco\n    kind: vendor\n    status: {type: statuspage, url: \"%s/api/v2/summary.json\"}\n  - {id: acme/chat, kind: service, depends_on: [chatco]}\n", feedSrv.URL)
+	if err := os.WriteFile(modelPath, []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, out, errOut := iostreams.Test()
+	addrs := make(chan string, 1)
+	sigs := make(chan os.Signal, 1)
+	opts := &watchOptions{IO: ios, DB: filepath.Join(dir, "w.db"), Interval: time.Second, Alerts: alerts, Listen: "127.0.0.1:0",
+		signals: sigs, listening: func(a string) { addrs <- a }}
+	opts.Model.Paths = []string{modelPath}
+	opts.Fetch = fetchFlags{Timeout: 5 * time.Second, Concurrency: 4}
+	done := make(chan error, 1)
+	go func() { done <- runWatch(context.Background(), opts) }()
+	d := &daemon{out: out, errOut: errOut}
+	select {
+	case d.addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("watch ended: %v\n%s", err, errOut)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the live server did not start")
+	}
+	stopped := false
+	d.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		sigs <- syscall.SIGTERM
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("watch ended with %v\n%s", err, errOut)
+			}
+			return nil
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("watch did not stop on SIGTERM")
+		}
+	}
+	t.Cleanup(func() { d.stop() })
+	return d
 }
 
 // waitSnapshot polls /api/situations until ok holds (at most 20 s).

@@ -14,40 +14,6 @@ import (
 	"github.com/depgraph/depgraph/internal/testenv"
 )
 
-// chromiumPath is Debian's chromium, which CI installs
-// (apt-get install -y chromium).
-const chromiumPath = "/usr/bin/chromium"
-
-// chromium returns the browser, skipping the test when it is missing
-// unless DEPGRAPH_BROWSER_TESTS=1 asks for browser tests (then it fails).
-// Browser tests are heavy (tens of seconds): they run only with
-// DEPGRAPH_HEAVY=1 or DEPGRAPH_BROWSER_TESTS=1, as .ci/run sets.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("DEPGRAPH_BROWSER_TESTS") != "1" {
-		testenv.Heavy(t)
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("DEPGRAPH_BROWSER_TESTS") == "1" {
-			t.Fatalf("DEPGRAPH_BROWSER_TESTS=1 but %s is missing: apt-get install -y chromium", chromiumPath)
-		}
-		t.Skipf("%s is missing (apt-get install -y chromium; set DEPGRAPH_BROWSER_TESTS=1 to make this a failure)", chromiumPath)
-	}
-	return chromiumPath
-}
-
-// artifactsDir is where the screenshot goes: $DEPGRAPH_ARTIFACTS when set
-// (CI keeps it), else the test's temporary directory.
-func artifactsDir(t *testing.T) string {
-	if d := os.Getenv("DEPGRAPH_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
-
 // runChromium runs headless chromium on a file with the given extra
 // flags, returning its standard output and error output.
 func runChromium(t *testing.T, bin, file string, extra ...string) (stdout, stderr string) {
@@ -84,9 +50,9 @@ var consoleError = regexp.MustCompile(`(?m)^.*(:CONSOLE[:(]|Uncaught |net::ERR_)
 // without console errors, the picture and the timeline are there, the
 // injected names stay text, and a screenshot is kept.
 func TestHTMLInBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := testenv.Chromium(t)
 	r := buildRisk(t)
-	dir := artifactsDir(t)
+	dir := testenv.ArtifactsDir(t)
 	file := filepath.Join(dir, "report.html")
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, r, HTMLOptions{}); err != nil {
@@ -132,7 +98,7 @@ func TestHTMLInBrowser(t *testing.T) {
 // TestConsoleErrorPattern checks the pattern on a page that does log a
 // console error, so a chromium whose log format changed is noticed.
 func TestConsoleErrorPattern(t *testing.T) {
-	bin := chromium(t)
+	bin := testenv.Chromium(t)
 	file := filepath.Join(t.TempDir(), "bad.html")
 	page := "<!DOCTYPE html><title>x</title><p>x</p><script>console.error('boom-from-test')</script>"
 	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {

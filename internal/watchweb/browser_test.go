@@ -19,39 +19,6 @@ import (
 	"github.com/depgraph/depgraph/internal/watch"
 )
 
-// chromiumPath is Debian's chromium, which CI installs
-// (apt-get install -y chromium).
-const chromiumPath = "/usr/bin/chromium"
-
-// chromium returns the browser, as internal/report's browser tests do:
-// skipped unless DEPGRAPH_HEAVY=1 or DEPGRAPH_BROWSER_TESTS=1, and, when
-// the browser is missing, skipped, or failed under DEPGRAPH_BROWSER_TESTS=1.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("DEPGRAPH_BROWSER_TESTS") != "1" {
-		testenv.Heavy(t)
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("DEPGRAPH_BROWSER_TESTS") == "1" {
-			t.Fatalf("DEPGRAPH_BROWSER_TESTS=1 but %s is missing: apt-get install -y chromium", chromiumPath)
-		}
-		t.Skipf("%s is missing (apt-get install -y chromium; set DEPGRAPH_BROWSER_TESTS=1 to make this a failure)", chromiumPath)
-	}
-	return chromiumPath
-}
-
-// artifactsDir is where screenshots go: $DEPGRAPH_ARTIFACTS when set (CI
-// keeps it), else the test's temporary directory.
-func artifactsDir(t *testing.T) string {
-	if d := os.Getenv("DEPGRAPH_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
-
 // browser is one headless chromium tab, with the page's console errors,
 // uncaught exceptions and log errors (a CSP violation, a failed load)
 // collected.
@@ -63,7 +30,7 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T) *browser {
-	bin := chromium(t)
+	bin := testenv.Chromium(t)
 	dir := t.TempDir()
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(bin),
@@ -163,7 +130,7 @@ func screenshot(t *testing.T, b *browser, name string) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	file := filepath.Join(artifactsDir(t), name)
+	file := filepath.Join(testenv.ArtifactsDir(t), name)
 	if err := os.WriteFile(file, buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
