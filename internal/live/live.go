@@ -82,9 +82,10 @@ func Compute(m *model.Model, results []collect.Result, now time.Time, maintenanc
 	st := &State{At: now, Feeds: []FeedRead{}, Reporting: []Report{}, Watched: []string{}, Unknown: []string{}, UnknownNodes: []string{}}
 	own := map[string]float64{}
 	incidents := map[string][]Incident{}
+	idx := m.Index()
 	for _, r := range results {
 		// A planned feed speaks for the nodes it was fetched for.
-		bs := statusmap.NodeBindings(m, r.Feed.Nodes)
+		bs := statusmap.NodeBindings(idx, r.Feed.Nodes)
 		fr := FeedRead{Key: r.Feed.Key, URL: r.Feed.URL, Nodes: r.Feed.Nodes, Errors: r.Errors}
 		for _, doc := range r.Documents {
 			if doc.Source.Indicator != feed.IndicatorUnknown {

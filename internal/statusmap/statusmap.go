@@ -230,10 +230,9 @@ func Map(m *model.Model, doc *feed.Document, url string, maintenance float64) *R
 // NodeBindings binds the nodes ids, by their status blocks: for a document
 // fetched for exactly those nodes (a planned feed), where binding by type
 // or host would be wider than what was asked for (every page served from
-// one host, as a replay server or a proxy does). Ids without a node or a
-// status block are left out.
-func NodeBindings(m *model.Model, ids []string) []Binding {
-	idx := m.Index()
+// one host, as a replay server or a proxy does). idx is the model's
+// Index; ids without a node or a status block are left out.
+func NodeBindings(idx map[string]*model.Node, ids []string) []Binding {
 	var bs []Binding
 	for _, id := range ids {
 		if n := idx[id]; n != nil && n.Status != nil {
