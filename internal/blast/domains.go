@@ -399,7 +399,7 @@ func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, paren
 		}
 		set := make(map[int32]bool, len(evs))
 		for _, e := range evs {
-			set[int32(e)] = true
+			set[e] = true
 		}
 		a.singleSets[u] = set
 		return set, nil
