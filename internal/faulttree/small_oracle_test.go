@@ -239,7 +239,7 @@ func oldMinimize(f []oldSet) []oldSet {
 		return f[:1] // the empty set subsumes everything
 	}
 	out := f[:0]
-	var ones []int32    // kept sets of order 1, ascending
+	var ones []int32  // kept sets of order 1, ascending
 	var twos []oldSet // kept sets of order 2, ascending
 	hasOne := func(x int32) bool { _, ok := slices.BinarySearch(ones, x); return ok }
 	hasTwo := func(x, y int32) bool {
