@@ -135,16 +135,21 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 	if len(targets) == 0 {
 		return out, nil
 	}
-	a := &domainAnalyzer{g: g, ft: ft, opts: opts, singleSets: map[int32]map[int32]bool{}}
-	var err error
-	if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
-		return nil, err
+	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
+		singleSets: make([][]int32, g.Len()), parent: make([]int32, g.Len())}
+	for i := range a.parent {
+		a.parent[i] = -1
 	}
+	var err error
 	if opts.MaxOrder <= faulttree.MaxSmallOrder {
 		if a.small, err = faulttree.NewSmall(ft.Builder, opts.MaxOrder, smallBudget); err != nil {
 			return nil, err
 		}
+		a.singles = a.small
 	} else {
+		if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
+			return nil, err
+		}
 		if a.model, err = faulttree.Compile(ft.Builder, tops...); err != nil {
 			return nil, fmt.Errorf("blast: %w", err)
 		}
@@ -188,11 +193,19 @@ type domainAnalyzer struct {
 	ft      *FaultTree
 	opts    DomainOptions
 	small   *faulttree.Small // order ≤ 3: enumeration
-	singles *faulttree.Small // order 1, for the failover groups a SPOF defeats
+	singles *faulttree.Small // order-1 sets, for the failover groups a SPOF defeats: small itself when set
 	model   *faulttree.Model // larger orders: BDD/ZBDD
-	// singleSets caches, per node, the nodes whose failure alone takes it
-	// down.
-	singleSets map[int32]map[int32]bool
+	// groups caches the causes of each failover group, by owner and
+	// requirement index.
+	groups map[[2]int32]*groupCauses
+	// singleSets caches singlesOf, by node (nil: not yet known).
+	singleSets [][]int32
+	// count, mark, parent and queue are scratch space by node, zero
+	// (parent: -1) between uses.
+	count  []int32
+	mark   []bool
+	parent []int32
+	queue  []int32
 }
 
 // target analyses one target. Failure domains up to order 3 come from the
@@ -318,7 +331,7 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 		}
 	}
 	var err error
-	if td.Defeated, err = a.defeatedGroups(ctx, t, parents, td.SPOFs); err != nil {
+	if td.Defeated, err = a.defeatedGroups(ctx, parents, td.SPOFs); err != nil {
 		return nil, err
 	}
 	td.Unquantified = Unquantified(g, t)
@@ -370,86 +383,143 @@ func pathTo(g *graph.Graph, parent []int32, target, u int32) []string {
 	return rev
 }
 
+// groupCauses is what one failover group's defeat owes to no target: the
+// nodes that alone take down enough of its members (causes, sorted), the
+// members each takes down, and the DefeatedGroup of each cause, built
+// when a target first needs it and then shared by every target.
+type groupCauses struct {
+	owner   int32
+	members []int32
+	down    [][]int32 // per member, its order-1 cut sets, sorted
+	causes  []int32
+	built   []*DefeatedGroup // per cause, nil until needed
+}
+
+// singlesOf returns the nodes whose failure alone takes u down, sorted.
+// With MaxOrder ≤ 3 they are the order-1 sets of u's family in the
+// enumeration the cut sets come from, already computed for every node in
+// a target's cone.
+func (a *domainAnalyzer) singlesOf(ctx context.Context, u int32) ([]int32, error) {
+	if a.singleSets[u] != nil {
+		return a.singleSets[u], nil
+	}
+	r, err := a.ft.Down(u)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.singles.Singles(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		s = []int32{}
+	}
+	a.singleSets[u] = s
+	return s, nil
+}
+
+// group returns the causes of the failover group r of node v, computed
+// once for all targets: a group of n members needing k is defeated by u
+// when u alone takes down n−k+1 members.
+func (a *domainAnalyzer) group(ctx context.Context, v int32, ri int, r graph.Requirement) (*groupCauses, error) {
+	key := [2]int32{v, int32(ri)}
+	if gc, ok := a.groups[key]; ok {
+		return gc, nil
+	}
+	members := a.g.Members(r)
+	need := len(members) - int(r.Min) + 1
+	gc := &groupCauses{owner: v, members: members, down: make([][]int32, len(members))}
+	var touched []int32
+	for i, m := range members {
+		s, err := a.singlesOf(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		gc.down[i] = s
+		for _, u := range s {
+			if a.count[u] == 0 {
+				touched = append(touched, u)
+			}
+			a.count[u]++
+		}
+	}
+	for _, u := range touched {
+		if int(a.count[u]) >= need {
+			gc.causes = append(gc.causes, u)
+		}
+		a.count[u] = 0
+	}
+	slices.Sort(gc.causes)
+	gc.built = make([]*DefeatedGroup, len(gc.causes))
+	a.groups[key] = gc
+	return gc, nil
+}
+
+// defeated returns the DefeatedGroup of the k-th cause of gc.
+func (a *domainAnalyzer) defeated(ctx context.Context, gc *groupCauses, k int) (*DefeatedGroup, error) {
+	if dg := gc.built[k]; dg != nil {
+		return dg, nil
+	}
+	g, u := a.g, gc.causes[k]
+	dg := &DefeatedGroup{Cause: g.ModelNode(u).ID, Owner: g.ModelNode(gc.owner).ID}
+	for i, m := range gc.members {
+		dg.Members = append(dg.Members, g.ModelNode(m).ID)
+		if _, ok := slices.BinarySearch(gc.down[i], u); ok {
+			dg.Down = append(dg.Down, g.ModelNode(m).ID)
+			chain, err := a.chain(ctx, m, u)
+			if err != nil {
+				return nil, err
+			}
+			dg.Chains = append(dg.Chains, chain)
+		}
+	}
+	gc.built[k] = dg
+	return dg, nil
+}
+
 // defeatedGroups lists the failover groups in the target's hard cone that
-// one of its single points of failure defeats: a group of n members
-// needing k is defeated by u when u alone takes down n−k+1 members, u
-// being among the order-1 cut sets of each (singles). Chains show how u
-// reaches each member.
-func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, parents []int32, spofs []string) ([]DefeatedGroup, error) {
+// one of its single points of failure defeats (see group). Chains show how
+// the cause reaches each member. The groups' causes and chains are shared
+// by all targets; the slices of the result must not be modified.
+func (a *domainAnalyzer) defeatedGroups(ctx context.Context, parents []int32, spofs []string) ([]DefeatedGroup, error) {
 	g := a.g
 	if len(spofs) == 0 {
 		return nil, nil
 	}
-	isSPOF := map[int32]bool{}
+	isSPOF := a.mark
+	var marked []int32
 	for _, id := range spofs {
 		u, _ := g.Lookup(id)
 		isSPOF[u] = true
+		marked = append(marked, u)
 	}
-	singles := func(u int32) (map[int32]bool, error) {
-		if set, ok := a.singleSets[u]; ok {
-			return set, nil
+	defer func() {
+		for _, u := range marked {
+			isSPOF[u] = false
 		}
-		r, err := a.ft.Down(u)
-		if err != nil {
-			return nil, err
-		}
-		evs, err := a.singles.Singles(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		set := make(map[int32]bool, len(evs))
-		for _, e := range evs {
-			set[e] = true
-		}
-		a.singleSets[u] = set
-		return set, nil
-	}
+	}()
 	var out []DefeatedGroup
 	for v := range int32(g.Len()) {
 		if parents[v] == -1 {
 			continue
 		}
-		for _, r := range g.Requirements(v) {
+		for ri, r := range g.Requirements(v) {
 			if !r.Group || r.Impact < a.opts.HardThreshold {
 				continue
 			}
-			members := g.Members(r)
-			need := len(members) - int(r.Min) + 1
-			count := map[int32]int{}
-			downBy := make([]map[int32]bool, len(members))
-			for i, m := range members {
-				s, err := singles(m)
+			gc, err := a.group(ctx, v, ri, r)
+			if err != nil {
+				return nil, err
+			}
+			for k, u := range gc.causes {
+				if !isSPOF[u] {
+					continue
+				}
+				dg, err := a.defeated(ctx, gc, k)
 				if err != nil {
 					return nil, err
 				}
-				downBy[i] = s
-				for u := range s {
-					if isSPOF[u] {
-						count[u]++
-					}
-				}
-			}
-			var causes []int32
-			for u, c := range count {
-				if c >= need {
-					causes = append(causes, u)
-				}
-			}
-			slices.Sort(causes)
-			for _, u := range causes {
-				dg := DefeatedGroup{Cause: g.ModelNode(u).ID, Owner: g.ModelNode(v).ID}
-				for i, m := range members {
-					dg.Members = append(dg.Members, g.ModelNode(m).ID)
-					if downBy[i][u] {
-						dg.Down = append(dg.Down, g.ModelNode(m).ID)
-						chain, err := a.chain(ctx, m, u, singles)
-						if err != nil {
-							return nil, err
-						}
-						dg.Chains = append(dg.Chains, chain)
-					}
-				}
-				out = append(out, dg)
+				out = append(out, *dg)
 			}
 		}
 	}
@@ -461,34 +531,38 @@ func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, paren
 
 // chain finds a shortest chain of hard dependencies from m to cause
 // through nodes that cause alone takes down, m first.
-func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32, singles func(int32) (map[int32]bool, error)) ([]string, error) {
+func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32) ([]string, error) {
 	g := a.g
-	parent := map[int32]int32{m: m}
-	queue := []int32{m}
-	for k := 0; k < len(queue); k++ {
-		if _, found := parent[cause]; found {
-			break
+	parent := a.parent // -1 between uses
+	parent[m] = m
+	queue := append(a.queue[:0], m)
+	defer func() {
+		for _, v := range queue {
+			parent[v] = -1
 		}
+		a.queue = queue
+	}()
+	for k := 0; k < len(queue) && parent[cause] == -1; k++ {
 		for _, r := range g.Requirements(queue[k]) {
 			if r.Impact < a.opts.HardThreshold {
 				continue
 			}
 			for _, v := range g.Members(r) {
-				if _, seen := parent[v]; seen {
+				if parent[v] != -1 {
 					continue
 				}
-				s, err := singles(v)
+				s, err := a.singlesOf(ctx, v)
 				if err != nil {
 					return nil, err
 				}
-				if s[cause] {
+				if _, ok := slices.BinarySearch(s, cause); ok {
 					parent[v] = queue[k]
 					queue = append(queue, v)
 				}
 			}
 		}
 	}
-	if _, ok := parent[cause]; !ok {
+	if parent[cause] == -1 {
 		return []string{g.ModelNode(m).ID, g.ModelNode(cause).ID}, nil
 	}
 	var rev []string

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -206,7 +207,13 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 	if opts.JSON {
 		return render.JSON(opts.IO.Out, doms)
 	}
-	return render.DomainsText(opts.IO.Out, doms)
+	// Thousands of targets make hundreds of thousands of lines: one write
+	// each would cost more than the analysis.
+	bw := bufio.NewWriter(opts.IO.Out)
+	if err := render.DomainsText(bw, doms); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // analysisError explains a timeout or memory bound.
