@@ -135,7 +135,7 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 	if len(targets) == 0 {
 		return out, nil
 	}
-	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
+	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, chains: map[[2]int32][]string{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
 		singleSets: make([][]int32, g.Len()), parent: make([]int32, g.Len())}
 	for i := range a.parent {
 		a.parent[i] = -1
@@ -198,6 +198,8 @@ type domainAnalyzer struct {
 	// groups caches the causes of each failover group, by owner and
 	// requirement index.
 	groups map[[2]int32]*groupCauses
+	// chains caches chain, by member and cause.
+	chains map[[2]int32][]string
 	// singleSets caches singlesOf, by node (nil: not yet known).
 	singleSets [][]int32
 	// count, mark, parent and queue are scratch space by node, zero
@@ -530,8 +532,22 @@ func (a *domainAnalyzer) defeatedGroups(ctx context.Context, parents []int32, sp
 }
 
 // chain finds a shortest chain of hard dependencies from m to cause
-// through nodes that cause alone takes down, m first.
+// through nodes that cause alone takes down, m first. Chains are cached:
+// a member of several failover groups is explained once per cause.
 func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32) ([]string, error) {
+	key := [2]int32{m, cause}
+	if c, ok := a.chains[key]; ok {
+		return c, nil
+	}
+	c, err := a.findChain(ctx, m, cause)
+	if err != nil {
+		return nil, err
+	}
+	a.chains[key] = c
+	return c, nil
+}
+
+func (a *domainAnalyzer) findChain(ctx context.Context, m, cause int32) ([]string, error) {
 	g := a.g
 	parent := a.parent // -1 between uses
 	parent[m] = m

@@ -88,9 +88,12 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 	sizes := []struct {
 		nodes, edges int
 		seeds        []uint64
-	}{{150, 600, []uint64{1, 2, 3, 4, 5}}, {600, 3000, []uint64{1, 2, 3}}}
+	}{{150, 600, []uint64{1, 2, 3, 4, 5}}, {600, 3000, []uint64{1}}}
 	if testenv.IsHeavy() {
 		sizes = append(sizes, struct {
+			nodes, edges int
+			seeds        []uint64
+		}{600, 3000, []uint64{2, 3}}, struct {
 			nodes, edges int
 			seeds        []uint64
 		}{2000, 10000, []uint64{7}}, struct {
@@ -106,7 +109,7 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 				t.Fatal(err)
 			}
 			cases = append(cases, tc{fmt.Sprintf("gen %d/%d seed %d", s.nodes, s.edges, seed), g})
-			if s.nodes <= 600 && seed <= 2 {
+			if seed <= 2 && (s.nodes <= 150 || testenv.IsHeavy() && s.nodes <= 600) {
 				// The same with every node's unavailability known, so
 				// probabilities and importances are computed.
 				m := gen.Generate(gen.Sized(s.nodes, s.edges, seed))
@@ -132,6 +135,9 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 		for _, opts := range []DomainOptions{{}, {MaxOrder: 1}, {MaxOrder: 2}, {HardThreshold: 0.5, MaxSets: 7}, {MaxOrder: 4}} {
 			if c.g.Len() > 300 && !testenv.IsHeavy() && (opts.MaxOrder == 1 || opts.MaxOrder == 2 || opts.MaxOrder == 4) {
 				continue // keep go test ./... fast: small models cover these
+			}
+			if c.g.Len() > 3000 && opts.MaxOrder == 4 {
+				continue // beyond the diagram's default node limit, for both
 			}
 			t.Run(fmt.Sprintf("%s/order=%d/hard=%g", c.name, opts.MaxOrder, opts.HardThreshold), func(t *testing.T) {
 				want, err := oldDomains(context.Background(), c.g, targets, opts)

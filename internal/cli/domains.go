@@ -205,9 +205,9 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return analysisError(err, opts.Timeout)
 	}
 	if opts.JSON {
-		return render.JSON(opts.IO.Out, doms)
+		return render.DomainsJSON(opts.IO.Out, doms)
 	}
-	// Thousands of targets make hundreds of thousands of lines: one write
+	// Hundreds of targets make hundreds of thousands of lines: one write
 	// each would cost more than the analysis.
 	bw := bufio.NewWriter(opts.IO.Out)
 	if err := render.DomainsText(bw, doms); err != nil {

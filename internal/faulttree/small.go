@@ -287,10 +287,13 @@ func (c *Small) family(r Ref) (*smallEntry, error) {
 
 // union returns the minimal family of the union of fs: the order-1 sets
 // of all, then the sets of order 2 and 3 that contain none of the smaller
-// sets kept.
+// sets kept. When a single input has sets of order 2 or 3 (a node's gate:
+// its own event or'ed with its requirements), those need only be checked
+// against the other inputs' order-1 sets, and are shared when none is
+// dropped.
 func (c *Small) union(fs ...*family) *family {
-	var only *family
-	n := 0
+	var only, big *family
+	n, bigs := 0, 0
 	for _, f := range fs {
 		if f.empty {
 			return trueFamily
@@ -298,6 +301,10 @@ func (c *Small) union(fs ...*family) *family {
 		if !f.isFalse() {
 			only = f
 			n++
+		}
+		if len(f.twos) > 0 || len(f.threes) > 0 {
+			big = f
+			bigs++
 		}
 	}
 	switch n {
@@ -313,6 +320,19 @@ func (c *Small) union(fs ...*family) *family {
 	slices.Sort(out.ones)
 	out.ones = slices.Compact(out.ones)
 	one := c.markA
+	defer one.clearAll(out.ones)
+	if bigs == 1 {
+		// The others' order-1 sets are the only ones that can subsume a
+		// set of big (which is minimal).
+		for _, f := range fs {
+			if f != big {
+				one.setAll(f.ones)
+			}
+		}
+		out.twos = keep2(big.twos, one)
+		out.threes = keep3(big.threes, one)
+		return out
+	}
 	one.setAll(out.ones)
 	for _, f := range fs {
 		for _, p := range f.twos {
@@ -335,8 +355,41 @@ func (c *Small) union(fs ...*family) *family {
 		}
 	}
 	sortCompact(&out.threes)
-	one.clearAll(out.ones)
 	return out
+}
+
+// keep2 returns the sets of twos that meet no event marked in drop: twos
+// itself when there is none.
+func keep2(twos []uint64, drop bitset) []uint64 {
+	for i, p := range twos {
+		if a, b := unpack2(p); drop.get(a) || drop.get(b) {
+			out := slices.Clone(twos[:i])
+			for _, p := range twos[i+1:] {
+				if a, b := unpack2(p); !drop.get(a) && !drop.get(b) {
+					out = append(out, p)
+				}
+			}
+			return out
+		}
+	}
+	return twos
+}
+
+// keep3 is keep2 for sets of order 3.
+func keep3(threes []uint64, drop bitset) []uint64 {
+	hit := func(p uint64) bool { a, b, x := unpack3(p); return drop.get(a) || drop.get(b) || drop.get(x) }
+	for i, p := range threes {
+		if hit(p) {
+			out := slices.Clone(threes[:i])
+			for _, p := range threes[i+1:] {
+				if !hit(p) {
+					out = append(out, p)
+				}
+			}
+			return out
+		}
+	}
+	return threes
 }
 
 func sortCompact(s *[]uint64) {
