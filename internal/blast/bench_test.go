@@ -2,7 +2,6 @@ package blast
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -184,61 +183,6 @@ func BenchmarkLoadYAML(b *testing.B) {
 				b.ReportMetric(float64(g.Len()), "nodes")
 				b.ReportMetric(float64(g.EdgeCount()), "edges")
 			}
-		})
-	}
-}
-
-// BenchmarkDomains computes failure domains up to order 3 for every
-// service of a generated model. live-MiB is the heap in use after a run
-// with its result still held (graph and model included).
-func BenchmarkDomains(b *testing.B) {
-	for _, s := range benchSizes[:2] {
-		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
-			g := benchGraph(b, s.nodes, s.edges)
-			targets := g.Services()
-			b.ReportMetric(float64(len(targets)), "services")
-			b.ReportAllocs()
-			var res *DomainsResult
-			for b.Loop() {
-				res = nil
-				var err error
-				if res, err = Domains(context.Background(), g, targets, DomainOptions{MaxOrder: 3}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "live-MiB")
-			runtime.KeepAlive(res)
-		})
-	}
-}
-
-// BenchmarkDomainsOracle runs Domains and the implementation it replaced
-// (oldDomains, domains_oracle_test.go) alternately on the same model and
-// reports x-oracle, the time of Domains over the oracle's in the same run.
-func BenchmarkDomainsOracle(b *testing.B) {
-	for _, s := range benchSizes[:2] {
-		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
-			g := benchGraph(b, s.nodes, s.edges)
-			targets := g.Services()
-			var newT, oldT time.Duration
-			for b.Loop() {
-				t0 := time.Now()
-				if _, err := Domains(context.Background(), g, targets, DomainOptions{}); err != nil {
-					b.Fatal(err)
-				}
-				t1 := time.Now()
-				if _, err := oldDomains(context.Background(), g, targets, DomainOptions{}); err != nil {
-					b.Fatal(err)
-				}
-				newT += t1.Sub(t0)
-				oldT += time.Since(t1)
-			}
-			b.ReportMetric(float64(newT.Nanoseconds())/float64(b.N), "domains-ns/op")
-			b.ReportMetric(float64(oldT.Nanoseconds())/float64(b.N), "oracle-ns/op")
-			b.ReportMetric(float64(newT)/float64(oldT), "x-oracle")
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
@@ -198,7 +199,7 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
 	}
 	prog := opts.IO.Progress()
-	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
+	doms, err := domains.Find(ctx, g, targets, domains.Options{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
 		Progress: func(done, total int) { prog.Count("analysed targets", done, total) }})
 	prog.Done()
 	if err != nil {

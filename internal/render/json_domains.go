@@ -7,17 +7,17 @@ import (
 	"errors"
 	"io"
 
-	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 )
 
 // DomainsJSON writes r as JSON(w, r) does, byte for byte, one target at a
 // time: the encoded result of hundreds of targets runs to a hundred
 // megabytes, which JSON would hold in memory twice (encoded, then
 // indented) before writing it.
-func DomainsJSON(w io.Writer, r *blast.DomainsResult) error {
+func DomainsJSON(w io.Writer, r *domains.Result) error {
 	// The frame: everything but the targets, encoded as JSON encodes it.
 	frame := *r
-	frame.Targets = []blast.TargetDomains{}
+	frame.Targets = []domains.Target{}
 	var head bytes.Buffer
 	if err := JSON(&head, frame); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
 )
@@ -18,14 +19,14 @@ func TestDomainsJSONIsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	generated, err := blast.Domains(context.Background(), g, g.Services(), blast.DomainOptions{})
+	generated, err := domains.Find(context.Background(), g, g.Services(), domains.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := 0.25
-	for _, r := range []*blast.DomainsResult{
-		{SchemaVersion: blast.SchemaVersion, MaxOrder: 3, HardThreshold: 1, Targets: []blast.TargetDomains{}},
-		{SchemaVersion: blast.SchemaVersion, MaxOrder: 2, HardThreshold: 0.5, Targets: []blast.TargetDomains{{
+	for _, r := range []*domains.Result{
+		{SchemaVersion: blast.SchemaVersion, MaxOrder: 3, HardThreshold: 1, Targets: []domains.Target{}},
+		{SchemaVersion: blast.SchemaVersion, MaxOrder: 2, HardThreshold: 0.5, Targets: []domains.Target{{
 			Target: "a<b>&c", CutSets: [][]string{{"x&y"}}, SPOFs: []string{"x&y"}, Probability: &p,
 			Paths: map[string][]string{"x&y": {"a<b>&c", "x&y"}, "b": {"a<b>&c", "b"}}, Unquantified: []blast.Exposure{},
 		}}},

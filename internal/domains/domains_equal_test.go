@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/depgraph/depgraph/internal/testenv"
 )
 
-// oracleModels are the models on which Domains is compared with the
+// oracleModels are the models on which Find is compared with the
 // implementation it replaced (oldDomains): the built-in example, the
 // hand-worked cases of TestDomains, and shapes they miss: failover groups
 // k of n (nested, sharing members), dependencies of unknown share, weak
@@ -59,7 +59,7 @@ var oracleModels = []struct{ name, nodes string }{
 `},
 }
 
-// TestDomainsAgreeWithOracle checks that Domains gives exactly the result
+// TestDomainsAgreeWithOracle checks that Find gives exactly the result
 // of the implementation it replaced, on every model above and on
 // generated models of several seeds and sizes, for every order and two
 // hard thresholds. DEPGRAPH_HEAVY=1 adds larger models, among them the
@@ -132,7 +132,7 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 				targets = append(targets, i)
 			}
 		}
-		for _, opts := range []DomainOptions{{}, {MaxOrder: 1}, {MaxOrder: 2}, {HardThreshold: 0.5, MaxSets: 7}, {MaxOrder: 4}} {
+		for _, opts := range []Options{{}, {MaxOrder: 1}, {MaxOrder: 2}, {HardThreshold: 0.5, MaxSets: 7}, {MaxOrder: 4}} {
 			if c.g.Len() > 300 && !testenv.IsHeavy() && (opts.MaxOrder == 1 || opts.MaxOrder == 2 || opts.MaxOrder == 4) {
 				continue // keep go test ./... fast: small models cover these
 			}
@@ -144,7 +144,7 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := Domains(context.Background(), c.g, targets, opts)
+				got, err := Find(context.Background(), c.g, targets, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

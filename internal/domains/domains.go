@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -16,8 +17,8 @@ import (
 // HoursPerYear converts an unavailability into expected downtime.
 const HoursPerYear = 8766
 
-// DomainOptions tunes Domains.
-type DomainOptions struct {
+// Options tunes Find.
+type Options struct {
 	// MaxOrder bounds the size of the failure domains (minimal cut sets)
 	// kept; 0 means 3.
 	MaxOrder int
@@ -35,8 +36,8 @@ type DomainOptions struct {
 	Progress func(done, total int)
 }
 
-// DomainsResult holds the shared failure domains of some targets.
-type DomainsResult struct {
+// Result holds the shared failure domains of some targets.
+type Result struct {
 	// SchemaVersion is SchemaVersion.
 	SchemaVersion int `json:"schema_version"`
 	// MaxOrder and HardThreshold are the settings used.
@@ -44,11 +45,11 @@ type DomainsResult struct {
 	HardThreshold float64 `json:"hard_threshold"`
 	// Targets are sorted worst first: by probability when known, then by
 	// number of single points of failure, of failure domains, then id.
-	Targets []TargetDomains `json:"targets"`
+	Targets []Target `json:"targets"`
 }
 
-// TargetDomains are one target's failure domains.
-type TargetDomains struct {
+// Target are one target's failure domains.
+type Target struct {
 	// Target is the node's id.
 	Target string `json:"target"`
 	// CutSets are its failure domains: minimal sets of upstream nodes whose
@@ -74,7 +75,7 @@ type TargetDomains struct {
 	// Importance ranks the nodes by their share of the target's risk
 	// (Fussell–Vesely), with their Birnbaum importance; only when
 	// Probability is known; the top ten.
-	Importance []NodeImportance `json:"importance,omitempty"`
+	Importance []Importance `json:"importance,omitempty"`
 	// Defeated lists the failover groups each single point of failure
 	// defeats, with the chains that reach each member.
 	Defeated []DefeatedGroup `json:"defeated_failover,omitempty"`
@@ -84,11 +85,11 @@ type TargetDomains struct {
 	// Unquantified lists the dependencies of unknown share upstream of the
 	// target (see Unquantified): never cut-set members, since nobody knows
 	// whether their failure takes the target down.
-	Unquantified []Exposure `json:"unquantified_exposure"`
+	Unquantified []blast.Exposure `json:"unquantified_exposure"`
 }
 
-// NodeImportance is one node's contribution to a target's risk.
-type NodeImportance struct {
+// Importance is one node's contribution to a target's risk.
+type Importance struct {
 	Node          string  `json:"node"`
 	FussellVesely float64 `json:"fussell_vesely"`
 	Birnbaum      float64 `json:"birnbaum"`
@@ -108,12 +109,12 @@ type DefeatedGroup struct {
 	Chains [][]string `json:"chains"`
 }
 
-// Domains computes the shared failure domains of each target: the minimal
+// Find computes the shared failure domains of each target: the minimal
 // cut sets of the fault tree the model implies (see FaultTree), up to
 // MaxOrder, with single points of failure, exact probabilities where the
 // nodes carry unavailabilities, and the failover groups each single point
 // of failure defeats. All targets share one compiled decision diagram.
-func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOptions) (*DomainsResult, error) {
+func Find(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*Result, error) {
 	if opts.MaxOrder <= 0 {
 		opts.MaxOrder = 3
 	}
@@ -131,7 +132,7 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 			return nil, err
 		}
 	}
-	out := &DomainsResult{SchemaVersion: SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []TargetDomains{}}
+	out := &Result{SchemaVersion: blast.SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []Target{}}
 	if len(targets) == 0 {
 		return out, nil
 	}
@@ -164,7 +165,7 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 			opts.Progress(i+1, len(targets))
 		}
 	}
-	slices.SortStableFunc(out.Targets, func(a, b TargetDomains) int {
+	slices.SortStableFunc(out.Targets, func(a, b Target) int {
 		pa, pb := -1.0, -1.0
 		if a.Probability != nil {
 			pa = *a.Probability
@@ -187,11 +188,11 @@ const smallBudget = 2_000_000
 // as unknown rather than waited for.
 const probabilityNodeLimit = 4_000_000
 
-// domainAnalyzer holds what the targets of one Domains call share.
+// domainAnalyzer holds what the targets of one Find call share.
 type domainAnalyzer struct {
 	g       *graph.Graph
 	ft      *FaultTree
-	opts    DomainOptions
+	opts    Options
 	small   *faulttree.Small // order ≤ 3: enumeration
 	singles *faulttree.Small // order-1 sets, for the failover groups a SPOF defeats: small itself when set
 	model   *faulttree.Model // larger orders: BDD/ZBDD
@@ -214,9 +215,9 @@ type domainAnalyzer struct {
 // order-truncated enumeration (faulttree.Small), which stays small where a
 // full diagram can explode; larger orders and every probability come from
 // the BDD/ZBDD engine. Both are exact.
-func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*TargetDomains, error) {
+func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*Target, error) {
 	g, opts := a.g, a.opts
-	td := &TargetDomains{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
+	td := &Target{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
 	parents := hardPaths(g, t, opts.HardThreshold)
 	for i, p := range parents {
 		if p != -1 && int32(i) != t && g.ModelNode(int32(i)).Unavailability == nil {
@@ -319,7 +320,7 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 		})
 		for _, x := range imp[:min(10, len(imp))] {
 			if x.FussellVesely > 0 {
-				td.Importance = append(td.Importance, NodeImportance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
+				td.Importance = append(td.Importance, Importance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
 			}
 		}
 	}
@@ -336,9 +337,9 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 	if td.Defeated, err = a.defeatedGroups(ctx, parents, td.SPOFs); err != nil {
 		return nil, err
 	}
-	td.Unquantified = Unquantified(g, t)
+	td.Unquantified = blast.Unquantified(g, t)
 	if td.Unquantified == nil {
-		td.Unquantified = []Exposure{}
+		td.Unquantified = []blast.Exposure{}
 	}
 	return td, nil
 }

@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"fmt"

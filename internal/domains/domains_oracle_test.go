@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -19,7 +20,7 @@ import (
 // MaxOrder, with single points of failure, exact probabilities where the
 // nodes carry unavailabilities, and the failover groups each single point
 // of failure defeats. All targets share one compiled decision diagram.
-func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOptions) (*DomainsResult, error) {
+func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*Result, error) {
 	if opts.MaxOrder <= 0 {
 		opts.MaxOrder = 3
 	}
@@ -37,7 +38,7 @@ func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts Domai
 			return nil, err
 		}
 	}
-	out := &DomainsResult{SchemaVersion: SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []TargetDomains{}}
+	out := &Result{SchemaVersion: blast.SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []Target{}}
 	if len(targets) == 0 {
 		return out, nil
 	}
@@ -65,7 +66,7 @@ func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts Domai
 			opts.Progress(i+1, len(targets))
 		}
 	}
-	slices.SortStableFunc(out.Targets, func(a, b TargetDomains) int {
+	slices.SortStableFunc(out.Targets, func(a, b Target) int {
 		pa, pb := -1.0, -1.0
 		if a.Probability != nil {
 			pa = *a.Probability
@@ -78,11 +79,11 @@ func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts Domai
 	return out, nil
 }
 
-// oldAnalyzer holds what the targets of one Domains call share.
+// oldAnalyzer holds what the targets of one oldDomains call share.
 type oldAnalyzer struct {
 	g       *graph.Graph
 	ft      *FaultTree
-	opts    DomainOptions
+	opts    Options
 	small   *faulttree.Small // order ≤ 3: enumeration
 	singles *faulttree.Small // order 1, for the failover groups a SPOF defeats
 	model   *faulttree.Model // larger orders: BDD/ZBDD
@@ -95,9 +96,9 @@ type oldAnalyzer struct {
 // order-truncated enumeration (faulttree.Small), which stays small where a
 // full diagram can explode; larger orders and every probability come from
 // the BDD/ZBDD engine. Both are exact.
-func (a *oldAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*TargetDomains, error) {
+func (a *oldAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*Target, error) {
 	g, opts := a.g, a.opts
-	td := &TargetDomains{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
+	td := &Target{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
 	parents := oldHardPaths(g, t, opts.HardThreshold)
 	for i, p := range parents {
 		if p != -1 && int32(i) != t && g.ModelNode(int32(i)).Unavailability == nil {
@@ -200,7 +201,7 @@ func (a *oldAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*
 		})
 		for _, x := range imp[:min(10, len(imp))] {
 			if x.FussellVesely > 0 {
-				td.Importance = append(td.Importance, NodeImportance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
+				td.Importance = append(td.Importance, Importance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
 			}
 		}
 	}
@@ -217,9 +218,9 @@ func (a *oldAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*
 	if td.Defeated, err = a.defeatedGroups(ctx, t, parents, td.SPOFs); err != nil {
 		return nil, err
 	}
-	td.Unquantified = Unquantified(g, t)
+	td.Unquantified = blast.Unquantified(g, t)
 	if td.Unquantified == nil {
-		td.Unquantified = []Exposure{}
+		td.Unquantified = []blast.Exposure{}
 	}
 	return td, nil
 }
