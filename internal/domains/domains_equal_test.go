@@ -3,6 +3,7 @@ package domains
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,17 +60,45 @@ var oracleModels = []struct{ name, nodes string }{
 `},
 }
 
+// oracleCase is a graph to compare Find and oldDomains on.
+type oracleCase struct {
+	name string
+	g    *graph.Graph
+	all  bool // every option, whatever the size
+}
+
+// generated returns the generated models of the given size and seeds, and
+// for the seeds in withProb the same with every node's unavailability
+// known, so that probabilities and importances are computed.
+func generated(t *testing.T, nodes, edges int, seeds []uint64, withProb ...uint64) []oracleCase {
+	var out []oracleCase
+	for _, seed := range seeds {
+		g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, seed)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, oracleCase{name: fmt.Sprintf("gen %d/%d seed %d", nodes, edges, seed), g: g})
+		if !slices.Contains(withProb, seed) {
+			continue
+		}
+		m := gen.Generate(gen.Sized(nodes, edges, seed))
+		for i, n := range m.Nodes {
+			u := 0.0005 + float64(i%7)*0.001
+			n.Unavailability = &u
+		}
+		if g, err = graph.Build(m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, oracleCase{name: fmt.Sprintf("gen %d/%d seed %d with probabilities", nodes, edges, seed), g: g})
+	}
+	return out
+}
+
 // TestDomainsAgreeWithOracle checks that Find gives exactly the result
 // of the implementation it replaced, on every model above and on
 // generated models of several seeds and sizes, for every order and two
-// hard thresholds. DEPGRAPH_HEAVY=1 adds larger models, among them the
-// 10,005-node model of BenchmarkDomains, and every option on each.
+// hard thresholds (models beyond 300 nodes with orders 3 only).
 func TestDomainsAgreeWithOracle(t *testing.T) {
-	type tc struct {
-		name string
-		g    *graph.Graph
-	}
-	var cases []tc
 	res, err := ingest.Load(ingest.Options{Default: &ingest.FSFile{FS: examples.FS, Name: examples.Default}, Catalogs: catalogs.FS})
 	if err != nil {
 		t.Fatal(err)
@@ -78,53 +107,34 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases = append(cases, tc{"example", g})
+	cases := []oracleCase{{name: "example", g: g}}
 	for _, m := range oracleModels {
-		cases = append(cases, tc{m.name, build(t, m.nodes)})
+		cases = append(cases, oracleCase{name: m.name, g: build(t, m.nodes)})
 	}
 	for _, d := range domainsTests {
-		cases = append(cases, tc{d.name, build(t, d.nodes)})
+		cases = append(cases, oracleCase{name: d.name, g: build(t, d.nodes)})
 	}
-	sizes := []struct {
-		nodes, edges int
-		seeds        []uint64
-	}{{150, 600, []uint64{1, 2, 3, 4, 5}}, {600, 3000, []uint64{1}}}
-	if testenv.IsHeavy() {
-		sizes = append(sizes, struct {
-			nodes, edges int
-			seeds        []uint64
-		}{600, 3000, []uint64{2, 3}}, struct {
-			nodes, edges int
-			seeds        []uint64
-		}{2000, 10000, []uint64{7}}, struct {
-			nodes, edges int
-			seeds        []uint64
-		}{10000, 50000, []uint64{1}})
+	cases = append(cases, generated(t, 150, 600, []uint64{1, 2, 3, 4, 5}, 1, 2)...)
+	cases = append(cases, generated(t, 600, 3000, []uint64{1})...)
+	agreeWithOracle(t, cases)
+}
+
+// TestHeavyDomainsAgreeWithOracle is TestDomainsAgreeWithOracle on larger
+// models, every option on each: among them the 10,005-node model of
+// BenchmarkDomains.
+func TestHeavyDomainsAgreeWithOracle(t *testing.T) {
+	testenv.Heavy(t)
+	var cases []oracleCase
+	cases = append(cases, generated(t, 600, 3000, []uint64{1, 2, 3}, 1, 2)...)
+	cases = append(cases, generated(t, 2000, 10000, []uint64{7})...)
+	cases = append(cases, generated(t, 10000, 50000, []uint64{1})...)
+	for i := range cases {
+		cases[i].all = true
 	}
-	for _, s := range sizes {
-		for _, seed := range s.seeds {
-			m := gen.Generate(gen.Sized(s.nodes, s.edges, seed))
-			g, err := graph.Build(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cases = append(cases, tc{fmt.Sprintf("gen %d/%d seed %d", s.nodes, s.edges, seed), g})
-			if seed <= 2 && (s.nodes <= 150 || testenv.IsHeavy() && s.nodes <= 600) {
-				// The same with every node's unavailability known, so
-				// probabilities and importances are computed.
-				m := gen.Generate(gen.Sized(s.nodes, s.edges, seed))
-				for i, n := range m.Nodes {
-					u := 0.0005 + float64(i%7)*0.001
-					n.Unavailability = &u
-				}
-				g, err := graph.Build(m)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cases = append(cases, tc{fmt.Sprintf("gen %d/%d seed %d with probabilities", s.nodes, s.edges, seed), g})
-			}
-		}
-	}
+	agreeWithOracle(t, cases)
+}
+
+func agreeWithOracle(t *testing.T, cases []oracleCase) {
 	for _, c := range cases {
 		targets := c.g.Services()
 		if len(targets) == 0 {
@@ -133,7 +143,7 @@ func TestDomainsAgreeWithOracle(t *testing.T) {
 			}
 		}
 		for _, opts := range []Options{{}, {MaxOrder: 1}, {MaxOrder: 2}, {HardThreshold: 0.5, MaxSets: 7}, {MaxOrder: 4}} {
-			if c.g.Len() > 300 && !testenv.IsHeavy() && (opts.MaxOrder == 1 || opts.MaxOrder == 2 || opts.MaxOrder == 4) {
+			if c.g.Len() > 300 && !c.all && (opts.MaxOrder == 1 || opts.MaxOrder == 2 || opts.MaxOrder == 4) {
 				continue // keep go test ./... fast: small models cover these
 			}
 			if c.g.Len() > 3000 && opts.MaxOrder == 4 {
