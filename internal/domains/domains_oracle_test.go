@@ -11,12 +11,14 @@ import (
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/faulttree/smalloracle"
 	"github.com/depgraph/depgraph/internal/graph"
 )
 
-// oldDomains is Domains as it was at commit ba4c240, the oracle of
-// TestDomainsAgreeWithOracle. It computes the shared failure domains of each target: the minimal
-// cut sets of the fault tree the model implies (see FaultTree), up to
+// oldDomains is Domains as it was at commit ba4c240, with the enumeration
+// of that commit (package smalloracle): the oracle of
+// TestDomainsAgreeWithOracle and BenchmarkDomainsOracle. It computes the
+// shared failure domains of each target: the minimal cut sets of the fault tree the model implies (see FaultTree), up to
 // MaxOrder, with single points of failure, exact probabilities where the
 // nodes carry unavailabilities, and the failover groups each single point
 // of failure defeats. All targets share one compiled decision diagram.
@@ -44,11 +46,11 @@ func oldDomains(ctx context.Context, g *graph.Graph, targets []int32, opts Optio
 	}
 	a := &oldAnalyzer{g: g, ft: ft, opts: opts, singleSets: map[int32]map[int32]bool{}}
 	var err error
-	if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
+	if a.singles, err = smalloracle.NewSmall(ft.Builder, 1, smallBudget); err != nil {
 		return nil, err
 	}
 	if opts.MaxOrder <= faulttree.MaxSmallOrder {
-		if a.small, err = faulttree.NewSmall(ft.Builder, opts.MaxOrder, smallBudget); err != nil {
+		if a.small, err = smalloracle.NewSmall(ft.Builder, opts.MaxOrder, smallBudget); err != nil {
 			return nil, err
 		}
 	} else {
@@ -84,9 +86,9 @@ type oldAnalyzer struct {
 	g       *graph.Graph
 	ft      *FaultTree
 	opts    Options
-	small   *faulttree.Small // order ≤ 3: enumeration
-	singles *faulttree.Small // order 1, for the failover groups a SPOF defeats
-	model   *faulttree.Model // larger orders: BDD/ZBDD
+	small   *smalloracle.Small // order ≤ 3: enumeration
+	singles *smalloracle.Small // order 1, for the failover groups a SPOF defeats
+	model   *faulttree.Model   // larger orders: BDD/ZBDD
 	// singleSets caches, per node, the nodes whose failure alone takes it
 	// down.
 	singleSets map[int32]map[int32]bool
@@ -296,7 +298,7 @@ func (a *oldAnalyzer) defeatedGroups(ctx context.Context, target int32, parents 
 		}
 		set := make(map[int32]bool, len(evs))
 		for _, e := range evs {
-			set[e] = true
+			set[int32(e)] = true
 		}
 		a.singleSets[u] = set
 		return set, nil

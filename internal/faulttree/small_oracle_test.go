@@ -1,284 +1,84 @@
-package faulttree
-
-// The order-truncated enumeration as it was before families were split by
-// order (commit ba4c240): the oracle of TestSmallAgreesWithOracle.
+package faulttree_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/depgraph/depgraph/internal/faulttree"
+	"github.com/depgraph/depgraph/internal/faulttree/smalloracle"
 )
 
-// oldSet is a cut set of at most MaxSmallOrder events, sorted.
-type oldSet struct {
-	n uint8
-	e [MaxSmallOrder]int32
-}
-
-func (s oldSet) slice() []int {
-	out := make([]int, s.n)
-	for i := range out {
-		out[i] = int(s.e[i])
-	}
-	return out
-}
-
-// union returns a ∪ b and whether it has at most max events.
-func oldUnion(a, b oldSet, max int) (oldSet, bool) {
-	var out oldSet
-	i, j := 0, 0
-	for i < int(a.n) || j < int(b.n) {
-		var x int32
-		switch {
-		case j >= int(b.n) || (i < int(a.n) && a.e[i] < b.e[j]):
-			x = a.e[i]
-			i++
-		case i >= int(a.n) || b.e[j] < a.e[i]:
-			x = b.e[j]
-			j++
-		default:
-			x = a.e[i]
-			i++
-			j++
+// TestSmallAgreesWithOracle checks the order-split enumeration against the
+// one it replaced (package smalloracle) on fixed-seed random coherent
+// trees: every gate's cut sets, its truncation flag and its order-1 sets,
+// for every order, with the gates of one tree sharing one Small as
+// Domains shares it across targets.
+func TestSmallAgreesWithOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for i := range 300 {
+		b := faulttree.NewBuilder()
+		n, gates := 3+rng.IntN(40), 2+rng.IntN(60)
+		var pool []faulttree.Ref
+		for e := range n {
+			pool = append(pool, b.Basic(fmt.Sprint("e", e), 0.1))
 		}
-		if int(out.n) == max {
-			return out, false
+		for range gates {
+			args := make([]faulttree.Ref, 1+rng.IntN(5))
+			for k := range args {
+				// Favour recent gates: deep trees with shared sub-trees.
+				args[k] = pool[max(0, len(pool)-1-rng.IntN(min(len(pool), 12)))]
+				if rng.IntN(3) == 0 {
+					args[k] = pool[rng.IntN(len(pool))]
+				}
+			}
+			kind := []faulttree.Kind{faulttree.Or, faulttree.Or, faulttree.And, faulttree.AtLeast}[rng.IntN(4)]
+			pool = append(pool, b.Gate(kind, 1+rng.IntN(len(args)), args...))
 		}
-		out.e[out.n] = x
-		out.n++
-	}
-	return out, true
-}
-
-// oldSmall computes order-truncated minimal cut sets (see SmallCutSets) for
-// several tops over one builder, sharing the families of common gates.
-type oldSmall struct {
-	b      *Builder
-	max    int
-	budget int
-	ctx    context.Context
-	memo   map[uint32]oldEntry
-	steps  int
-}
-
-type oldEntry struct {
-	fam []oldSet
-	cut bool // a union larger than max was dropped below this gate
-}
-
-// newOldSmall prepares a oldSmall for cut sets of order up to maxOrder (1 to
-// MaxSmallOrder), each gate holding at most budget sets (0: no bound).
-func newOldSmall(b *Builder, maxOrder, budget int) (*oldSmall, error) {
-	if maxOrder < 1 || maxOrder > MaxSmallOrder {
-		return nil, fmt.Errorf("faulttree: small cut sets: order %d outside 1..%d", maxOrder, MaxSmallOrder)
-	}
-	return &oldSmall{b: b, max: maxOrder, budget: budget, memo: map[uint32]oldEntry{}}, nil
-}
-
-// CutSets returns top's minimal cut sets of order up to the maximum,
-// sorted by order then events, and whether the truncation dropped a larger
-// union on the way (false: there are no larger minimal cut sets).
-func (c *oldSmall) cutSets(ctx context.Context, top Ref) ([][]int, bool, error) {
-	c.ctx = ctx
-	e, err := c.family(top)
-	if err != nil {
-		return nil, false, err
-	}
-	out := make([][]int, len(e.fam))
-	for i, s := range e.fam {
-		out[i] = s.slice()
-	}
-	return out, e.cut, nil
-}
-
-func (c *oldSmall) family(r Ref) (oldEntry, error) {
-	if r.Negated() {
-		if r.Regular() == False { // True: the empty set is the only cut set
-			return oldEntry{fam: []oldSet{{}}}, nil
+		if i%50 == 0 {
+			pool = append(pool, faulttree.True, faulttree.False, b.Gate(faulttree.And, 0, pool[len(pool)-1], faulttree.True))
 		}
-		return oldEntry{}, errors.New("faulttree: small cut sets need a monotone tree (no negation)")
-	}
-	if e, ok := c.memo[r.node()]; ok {
-		return e, nil
-	}
-	c.steps++
-	if c.steps%1024 == 0 {
-		if err := c.ctx.Err(); err != nil {
-			return oldEntry{}, fmt.Errorf("faulttree: analysis stopped: %w", err)
-		}
-	}
-	info := c.b.Node(r)
-	var fam []oldSet
-	cut := false
-	switch info.Type {
-	case ConstNode:
-		fam = nil // False
-	case EventNode:
-		fam = []oldSet{{n: 1, e: [MaxSmallOrder]int32{int32(info.Event)}}}
-	case GateNode:
-		kids := make([][]oldSet, len(info.Args))
-		for i, a := range info.Args {
-			e, err := c.family(a)
+		for order := 1; order <= faulttree.MaxSmallOrder; order++ {
+			s, err := faulttree.NewSmall(b, order, 0)
 			if err != nil {
-				return oldEntry{}, err
+				t.Fatal(err)
 			}
-			kids[i] = e.fam
-			cut = cut || e.cut
+			o, _ := smalloracle.NewSmall(b, order, 0)
+			for k := len(pool) - 1; k >= 0; k -= 1 + rng.IntN(3) {
+				r := pool[k]
+				got, gotCut, err := s.CutSets(context.Background(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, wantCut, err := o.CutSets(context.Background(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Fatalf("tree %d, gate %d, order %d (-oracle +small):\n%s", i, k, order, diff)
+				}
+				if gotCut != wantCut {
+					t.Fatalf("tree %d, gate %d, order %d: truncated %v, oracle %v", i, k, order, gotCut, wantCut)
+				}
+				gs, _ := s.Singles(context.Background(), r)
+				ws, _ := o.Singles(context.Background(), r)
+				if !slices.Equal(gs, toInt32(ws)) {
+					t.Fatalf("tree %d, gate %d, order %d: singles %v, oracle %v", i, k, order, gs, ws)
+				}
+			}
 		}
-		switch info.Op {
-		case Or:
-			for _, k := range kids {
-				fam = append(fam, k...)
-			}
-		case And:
-			fam = []oldSet{{}}
-			for _, k := range kids {
-				var dropped bool
-				fam, dropped = c.product(fam, k)
-				cut = cut || dropped
-			}
-		case AtLeast:
-			var dropped bool
-			fam, dropped = c.atLeast(info.K, kids)
-			cut = cut || dropped
-		default:
-			return oldEntry{}, fmt.Errorf("faulttree: small cut sets need a monotone tree, found %s", info.Op)
-		}
-		fam = oldMinimize(fam)
 	}
-	if c.budget > 0 && len(fam) > c.budget {
-		return oldEntry{}, fmt.Errorf("%w: a gate has more than %d minimal cut sets of order ≤ %d", ErrTooManySets, c.budget, c.max)
-	}
-	e := oldEntry{fam: fam, cut: cut}
-	c.memo[r.node()] = e
-	return e, nil
 }
 
-// product returns the truncated pairwise unions of two families and
-// whether a union larger than the maximum was dropped.
-func (c *oldSmall) product(a, b []oldSet) ([]oldSet, bool) {
-	var out []oldSet
-	dropped := false
-	for _, x := range a {
-		for _, y := range b {
-			if int(x.n)+int(y.n) > c.max && !oldOverlaps(x, y) {
-				dropped = true
-				continue
-			}
-			if u, ok := oldUnion(x, y, c.max); ok {
-				out = append(out, u)
-			} else {
-				dropped = true
-			}
-		}
-	}
-	return oldMinimize(out), dropped
-}
-
-func oldOverlaps(a, b oldSet) bool {
-	for i := range int(a.n) {
-		for j := range int(b.n) {
-			if a.e[i] == b.e[j] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// atLeast returns the family of "at least k of kids": by dynamic
-// programming over the inputs, dp[j] holding the sets that fail j of the
-// inputs seen so far (j capped at k).
-func (c *oldSmall) atLeast(k int, kids [][]oldSet) ([]oldSet, bool) {
-	dp := make([][]oldSet, k+1)
-	dp[0] = []oldSet{{}}
-	cut := false
-	for _, kid := range kids {
-		for j := k; j >= 1; j-- {
-			add, dropped := c.product(dp[j-1], kid)
-			cut = cut || dropped
-			if j == k {
-				dp[k] = oldMinimize(append(dp[k], add...))
-			} else {
-				dp[j] = oldMinimize(append(dp[j], add...))
-			}
-		}
-	}
-	return dp[k], cut
-}
-
-// oldCompare orders sets by order, then events.
-func oldCompare(a, b oldSet) int {
-	if a.n != b.n {
-		return int(a.n) - int(b.n)
-	}
-	for i := range int(a.n) {
-		if a.e[i] != b.e[i] {
-			if a.e[i] < b.e[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-// oldMinimize sorts a family by order then events, drops duplicates and every
-// set that contains another. The sets of order 1 and 2 end up in sorted
-// blocks, so subset tests are binary searches. O(n log n), no maps.
-func oldMinimize(f []oldSet) []oldSet {
-	if len(f) <= 1 {
-		return f
-	}
-	if !slices.IsSortedFunc(f, oldCompare) {
-		slices.SortFunc(f, oldCompare)
-	}
-	f = slices.CompactFunc(f, func(a, b oldSet) bool { return oldCompare(a, b) == 0 })
-	if f[0].n == 0 {
-		return f[:1] // the empty set subsumes everything
-	}
-	out := f[:0]
-	var ones []int32  // kept sets of order 1, ascending
-	var twos []oldSet // kept sets of order 2, ascending
-	hasOne := func(x int32) bool { _, ok := slices.BinarySearch(ones, x); return ok }
-	hasTwo := func(x, y int32) bool {
-		_, ok := slices.BinarySearchFunc(twos, oldSet{n: 2, e: [MaxSmallOrder]int32{x, y}}, oldCompare)
-		return ok
-	}
-	for _, s := range f {
-		switch s.n {
-		case 1:
-			ones = append(ones, s.e[0])
-		case 2:
-			if hasOne(s.e[0]) || hasOne(s.e[1]) {
-				continue
-			}
-			twos = append(twos, s)
-		case 3:
-			if hasOne(s.e[0]) || hasOne(s.e[1]) || hasOne(s.e[2]) ||
-				hasTwo(s.e[0], s.e[1]) || hasTwo(s.e[0], s.e[2]) || hasTwo(s.e[1], s.e[2]) {
-				continue
-			}
-		}
-		out = append(out, s)
+func toInt32(s []int) []int32 {
+	out := make([]int32, len(s))
+	for i, x := range s {
+		out[i] = int32(x)
 	}
 	return out
-}
-
-// Singles returns the events that make r true on their own (its cut sets
-// of order 1), sorted.
-func (c *oldSmall) singles(ctx context.Context, r Ref) ([]int, error) {
-	c.ctx = ctx
-	e, err := c.family(r)
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, s := range e.fam {
-		if s.n == 1 {
-			out = append(out, int(s.e[0]))
-		}
-	}
-	return out, nil
 }

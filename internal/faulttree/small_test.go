@@ -2,7 +2,6 @@ package faulttree
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -66,73 +65,4 @@ func TestSmallCutSetsBudgetAndNegation(t *testing.T) {
 	if _, err := SmallCutSets(context.Background(), b, b.Gate(Xor, 0, evs[0], evs[1]), 2, 0); err == nil {
 		t.Error("xor accepted")
 	}
-}
-
-// TestSmallAgreesWithOracle checks the order-split enumeration against the
-// one it replaced (small_oracle_test.go) on fixed-seed random coherent
-// trees: every gate's cut sets, its truncation flag and its order-1 sets,
-// for every order, with the gates of one tree sharing one Small as
-// Domains shares it across targets.
-func TestSmallAgreesWithOracle(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 13))
-	for i := range 300 {
-		b := NewBuilder()
-		n, gates := 3+rng.IntN(40), 2+rng.IntN(60)
-		var pool []Ref
-		for e := range n {
-			pool = append(pool, b.Basic(fmt.Sprint("e", e), 0.1))
-		}
-		for range gates {
-			args := make([]Ref, 1+rng.IntN(5))
-			for k := range args {
-				// Favour recent gates: deep trees with shared sub-trees.
-				args[k] = pool[max(0, len(pool)-1-rng.IntN(min(len(pool), 12)))]
-				if rng.IntN(3) == 0 {
-					args[k] = pool[rng.IntN(len(pool))]
-				}
-			}
-			kind := []Kind{Or, Or, And, AtLeast}[rng.IntN(4)]
-			pool = append(pool, b.Gate(kind, 1+rng.IntN(len(args)), args...))
-		}
-		if i%50 == 0 {
-			pool = append(pool, True, False, b.Gate(And, 0, pool[len(pool)-1], True))
-		}
-		for order := 1; order <= MaxSmallOrder; order++ {
-			s, err := NewSmall(b, order, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o, _ := newOldSmall(b, order, 0)
-			for k := len(pool) - 1; k >= 0; k -= 1 + rng.IntN(3) {
-				r := pool[k]
-				got, gotCut, err := s.CutSets(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, wantCut, err := o.cutSets(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-					t.Fatalf("tree %d, gate %d, order %d (-oracle +small):\n%s", i, k, order, diff)
-				}
-				if gotCut != wantCut {
-					t.Fatalf("tree %d, gate %d, order %d: truncated %v, oracle %v", i, k, order, gotCut, wantCut)
-				}
-				gs, _ := s.Singles(context.Background(), r)
-				ws, _ := o.singles(context.Background(), r)
-				if !slices.Equal(gs, toInt32(ws)) {
-					t.Fatalf("tree %d, gate %d, order %d: singles %v, oracle %v", i, k, order, gs, ws)
-				}
-			}
-		}
-	}
-}
-
-func toInt32(s []int) []int32 {
-	out := make([]int32, len(s))
-	for i, x := range s {
-		out[i] = int32(x)
-	}
-	return out
 }
