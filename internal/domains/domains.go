@@ -138,8 +138,14 @@ func Find(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*
 	}
 	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, chains: map[[2]int32][]string{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
 		singleSets: make([][]int32, g.Len()), parent: make([]int32, g.Len())}
+	a.cone = make([]int32, g.Len())
 	for i := range a.parent {
-		a.parent[i] = -1
+		a.parent[i], a.cone[i] = -1, -1
+	}
+	for u := range int32(g.Len()) {
+		for _, r := range g.Requirements(u) {
+			a.unknown = a.unknown || r.Unknown
+		}
 	}
 	var err error
 	if opts.MaxOrder <= faulttree.MaxSmallOrder {
@@ -209,6 +215,12 @@ type domainAnalyzer struct {
 	mark   []bool
 	parent []int32
 	queue  []int32
+	// cone and coneQueue are hardPaths' parents (-1 between targets) and
+	// queue.
+	cone, coneQueue []int32
+	// unknown says some requirement of the graph has an unknown share
+	// (else no target has unquantified exposure).
+	unknown bool
 }
 
 // target analyses one target. Failure domains up to order 3 come from the
@@ -218,9 +230,15 @@ type domainAnalyzer struct {
 func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*Target, error) {
 	g, opts := a.g, a.opts
 	td := &Target{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
-	parents := hardPaths(g, t, opts.HardThreshold)
-	for i, p := range parents {
-		if p != -1 && int32(i) != t && g.ModelNode(int32(i)).Unavailability == nil {
+	parents, cone := hardPaths(g, t, opts.HardThreshold, a.cone, a.coneQueue[:0])
+	defer func() {
+		for _, v := range cone {
+			parents[v] = -1
+		}
+		a.coneQueue = cone
+	}()
+	for _, v := range cone {
+		if v != t && g.ModelNode(v).Unavailability == nil {
 			td.Missing++
 		}
 	}
@@ -337,7 +355,9 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 	if td.Defeated, err = a.defeatedGroups(ctx, parents, td.SPOFs); err != nil {
 		return nil, err
 	}
-	td.Unquantified = blast.Unquantified(g, t)
+	if a.unknown {
+		td.Unquantified = blast.Unquantified(g, t)
+	}
 	if td.Unquantified == nil {
 		td.Unquantified = []blast.Exposure{}
 	}
@@ -345,14 +365,11 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 }
 
 // hardPaths runs a breadth-first search from the target along hard
-// requirements and returns each reached node's parent (-1: unreached).
-func hardPaths(g *graph.Graph, target int32, hard float64) []int32 {
-	parent := make([]int32, g.Len())
-	for i := range parent {
-		parent[i] = -1
-	}
+// requirements and returns each reached node's parent (-1: unreached) in
+// parent, which must be all -1, and the nodes reached, appended to queue.
+func hardPaths(g *graph.Graph, target int32, hard float64, parent, queue []int32) ([]int32, []int32) {
 	parent[target] = target
-	queue := []int32{target}
+	queue = append(queue, target)
 	for k := 0; k < len(queue); k++ {
 		u := queue[k]
 		for _, r := range g.Requirements(u) {
@@ -367,7 +384,7 @@ func hardPaths(g *graph.Graph, target int32, hard float64) []int32 {
 			}
 		}
 	}
-	return parent
+	return parent, queue
 }
 
 // pathTo returns the chain target → … → u from hardPaths' parents.
