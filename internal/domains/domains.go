@@ -38,7 +38,7 @@ type Options struct {
 
 // Result holds the shared failure domains of some targets.
 type Result struct {
-	// SchemaVersion is SchemaVersion.
+	// SchemaVersion is blast.SchemaVersion.
 	SchemaVersion int `json:"schema_version"`
 	// MaxOrder and HardThreshold are the settings used.
 	MaxOrder      int     `json:"max_order"`
@@ -48,7 +48,7 @@ type Result struct {
 	Targets []Target `json:"targets"`
 }
 
-// Target are one target's failure domains.
+// Target holds one target's failure domains.
 type Target struct {
 	// Target is the node's id.
 	Target string `json:"target"`
@@ -158,13 +158,13 @@ func Find(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*
 			return nil, err
 		}
 		if a.model, err = faulttree.Compile(ft.Builder, tops...); err != nil {
-			return nil, fmt.Errorf("blast: %w", err)
+			return nil, fmt.Errorf("domains: %w", err)
 		}
 	}
 	for i, t := range targets {
 		td, err := a.target(ctx, t, tops[i])
 		if err != nil {
-			return nil, fmt.Errorf("blast: domains of %s: %w", g.ModelNode(t).ID, err)
+			return nil, fmt.Errorf("domains: %s: %w", g.ModelNode(t).ID, err)
 		}
 		out.Targets = append(out.Targets, *td)
 		if opts.Progress != nil {
