@@ -149,9 +149,9 @@ type Small struct {
 	memo   []*smallEntry // by builder node
 	steps  int
 	// Scratch space, cleared after each use.
-	markA, markB, markC bitset
-	count               []int32
-	pairs               []uint64
+	markA, markB, markC, markD bitset
+	count                      []int32
+	pairs                      []uint64
 }
 
 type smallEntry struct {
@@ -214,7 +214,7 @@ func (c *Small) entry(ctx context.Context, r Ref) (*smallEntry, error) {
 	if n := c.b.NumEvents(); n > MaxSmallEvents {
 		return nil, fmt.Errorf("faulttree: small cut sets: %d basic events, more than %d", n, MaxSmallEvents)
 	} else if words := (n + 63) / 64; len(c.markA) < words {
-		c.markA, c.markB, c.markC = make(bitset, words), make(bitset, words), make(bitset, words)
+		c.markA, c.markB, c.markC, c.markD = make(bitset, words), make(bitset, words), make(bitset, words), make(bitset, words)
 		c.count = make([]int32, 64*words)
 	}
 	if n := c.b.NumNodes(); len(c.memo) < n {
@@ -344,18 +344,42 @@ func (c *Small) union(fs ...*family) *family {
 	sortCompact(&out.twos)
 	for _, f := range fs {
 		for _, p := range f.threes {
-			a, b, x := unpack3(p)
-			if one.get(a) || one.get(b) || one.get(x) {
-				continue
+			if a, b, x := unpack3(p); !one.get(a) && !one.get(b) && !one.get(x) {
+				out.threes = append(out.threes, p)
 			}
-			if len(out.twos) > 0 && (has(out.twos, pack2(a, b)) || has(out.twos, pack2(a, x)) || has(out.twos, pack2(b, x))) {
-				continue
-			}
-			out.threes = append(out.threes, p)
 		}
 	}
+	out.threes = c.dropSupersets(out.threes, out.twos)
 	sortCompact(&out.threes)
 	return out
+}
+
+// dropSupersets removes from threes, in place, the sets containing a set
+// of twos. A pair is looked up only when both its events are in some set
+// of twos.
+func (c *Small) dropSupersets(threes, twos []uint64) []uint64 {
+	if len(twos) == 0 || len(threes) == 0 {
+		return threes
+	}
+	ends := c.markD
+	for _, p := range twos {
+		a, b := unpack2(p)
+		ends.set(a)
+		ends.set(b)
+	}
+	in := func(u, v int32) bool { return ends.get(u) && ends.get(v) && has(twos, pack2(u, v)) }
+	kept := threes[:0]
+	for _, p := range threes {
+		if a, b, x := unpack3(p); !in(a, b) && !in(a, x) && !in(b, x) {
+			kept = append(kept, p)
+		}
+	}
+	for _, p := range twos {
+		a, b := unpack2(p)
+		ends.clear(a)
+		ends.clear(b)
+	}
+	return kept
 }
 
 // keep2 returns the sets of twos that meet no event marked in drop: twos
@@ -453,14 +477,7 @@ func (c *Small) product(f, g *family) (*family, bool) {
 		c.cross22(f2, g2, &out.threes)
 		// Drop the sets of order 3 that contain one of order 2 (none
 		// meets C).
-		kept := out.threes[:0]
-		for _, p := range out.threes {
-			a, b, x := unpack3(p)
-			if !has(out.twos, pack2(a, b)) && !has(out.twos, pack2(a, x)) && !has(out.twos, pack2(b, x)) {
-				kept = append(kept, p)
-			}
-		}
-		out.threes = kept
+		out.threes = c.dropSupersets(out.threes, out.twos)
 		sortCompact(&out.threes)
 	}
 	inF.clearAll(f.ones)
