@@ -2,7 +2,6 @@ package blast
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -183,28 +182,6 @@ func BenchmarkLoadYAML(b *testing.B) {
 				}
 				b.ReportMetric(float64(g.Len()), "nodes")
 				b.ReportMetric(float64(g.EdgeCount()), "edges")
-			}
-		})
-	}
-}
-
-// BenchmarkDomains computes failure domains up to order 3 for every
-// service of a generated model.
-func BenchmarkDomains(b *testing.B) {
-	for _, s := range benchSizes[:2] {
-		b.Run(fmt.Sprintf("nodes=%d/edges=%d", s.nodes, s.edges), func(b *testing.B) {
-			g := benchGraph(b, s.nodes, s.edges)
-			var targets []int32
-			for i := range int32(g.Len()) {
-				if g.ModelNode(i).Kind == "service" {
-					targets = append(targets, i)
-				}
-			}
-			b.ReportMetric(float64(len(targets)), "services")
-			for b.Loop() {
-				if _, err := Domains(context.Background(), g, targets, DomainOptions{MaxOrder: 3}); err != nil {
-					b.Fatal(err)
-				}
 			}
 		})
 	}

@@ -18,7 +18,7 @@ type NodeImpact struct {
 	Layer string `json:"layer"`
 	// TakesDown lists the targets its failure alone takes down: the
 	// targets for which it is a single point of failure (a failure domain
-	// of order 1), under the hard-dependency semantics of Domains.
+	// of order 1), under the hard-dependency semantics of package domains.
 	TakesDown []string `json:"takes_down"`
 	// Degrades lists the other targets its failure reaches through
 	// dependencies of known share (weighted or failover, impact > 0)

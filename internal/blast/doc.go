@@ -2,15 +2,14 @@
 //
 //   - Run and Propagate: the blast radius of an upstream outage — what else
 //     fails, how much, and along which path (below);
-//   - Domains: shared failure domains, the minimal cut sets of the fault
-//     tree the model implies (FaultTree), with single points of failure,
-//     the failover groups one node defeats, exact probabilities and
-//     importance measures;
 //   - ByNode: for every node, the targets its failure alone takes down and
-//     those it degrades.
+//     those it degrades (the single-node view of failure domains);
+//   - Unquantified: the dependencies of unknown share upstream of a
+//     target.
 //
-// The ranking of root causes of an observed incident lives in package
-// diagnose, which uses PropagateSeeds as its forward model.
+// The shared failure domains (minimal cut sets) live in package domains,
+// the ranking of root causes of an observed incident in package diagnose,
+// which uses PropagateSeeds as its forward model.
 //
 // # Blast radius
 //
@@ -49,21 +48,11 @@
 // Complexity: O(V' + E') for the V' nodes and E' edges downstream of the
 // failure, plus the iterations inside cycles.
 //
-// # Failure domains
+// # Single-node view
 //
-// Every node can fail by itself (a basic event whose probability is its
-// unavailability) and fails when its dependencies say so: a hard
-// dependency (impact at least the hard threshold, 1 by default) is an OR;
-// a failover group "any_of n, min k" fails when n−k+1 members fail (an
-// at-least gate); weaker dependencies never make a node down and are left
-// out. Cycles get the least fixed point. A target's failure domains are the
-// minimal cut sets of "the target is down" without its own basic event,
-// bounded by a maximum order. Orders up to 3 are enumerated bottom-up with
-// truncation (faulttree.Small: MOCUS, Fussell & Vesely 1972, truncated);
-// larger orders and probabilities use binary decision diagrams (Bryant
-// 1986) and zero-suppressed ones for the cut sets (Rauzy 1993, Minato
-// 1993). Importance: Fussell–Vesely and Birnbaum (Dutuit & Rauzy 2001).
-// The single-node view (ByNode) is a reachability computation with a
-// counter per failover group. INDaaS (Zhai et al., OSDI 2014) calls these
-// sets risk groups.
+// ByNode uses the hard-dependency semantics of package domains (a hard
+// dependency is an OR, a failover group "any_of n, min k" fails when n−k+1
+// members fail, weaker dependencies never make a node down) restricted to
+// one failed node: a reachability computation with a counter per failover
+// group.
 package blast

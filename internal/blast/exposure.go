@@ -10,7 +10,7 @@ import (
 // Exposure is one dependency of unknown share (`impact: unknown`) in a
 // target's upstream: the fault tree leaves it out (an unknown share never
 // makes its dependent down), so the failure domains cannot see what lies
-// behind it, and Domains lists it apart as unquantified exposure.
+// behind it, and package domains lists it apart as unquantified exposure.
 type Exposure struct {
 	// Dependent is the node holding the dependency of unknown share;
 	// Dependency its target (a failover group's members joined by " | ").

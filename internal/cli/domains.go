@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/english"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/iostreams"
@@ -197,16 +199,22 @@ func runDomains(ctx context.Context, opts *domainsOptions) error {
 		return &InputError{Err: errors.New("the model has no service (kind: service) to analyse: name targets as arguments")}
 	}
 	prog := opts.IO.Progress()
-	doms, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
+	doms, err := domains.Find(ctx, g, targets, domains.Options{MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, MaxSets: opts.MaxSets, NodeLimit: opts.NodeLimit,
 		Progress: func(done, total int) { prog.Count("analysed targets", done, total) }})
 	prog.Done()
 	if err != nil {
 		return analysisError(err, opts.Timeout)
 	}
 	if opts.JSON {
-		return render.JSON(opts.IO.Out, doms)
+		return render.DomainsJSON(opts.IO.Out, doms)
 	}
-	return render.DomainsText(opts.IO.Out, doms)
+	// Hundreds of targets make hundreds of thousands of lines: one write
+	// each would cost more than the analysis.
+	bw := bufio.NewWriter(opts.IO.Out)
+	if err := render.DomainsText(bw, doms); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // analysisError explains a timeout or memory bound.

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -95,7 +96,7 @@ func runExport(opts *exportOptions) error {
 // writeFaultTree writes the fault tree of target's failure from upstream
 // causes, or of any service failing when target is "", as Open-PSA MEF.
 func writeFaultTree(w io.Writer, g *graph.Graph, target string, hardThreshold float64) error {
-	ft := blast.NewFaultTree(g, hardThreshold)
+	ft := domains.NewFaultTree(g, hardThreshold)
 	var top faulttree.Ref
 	name := "any-service-down"
 	if target != "" {

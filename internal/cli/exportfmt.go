@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/export"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/report"
@@ -121,7 +122,7 @@ func runExportFormat(opts *exportFormatOptions) error {
 		return err
 	}
 	if f == export.FormatCSVDomains {
-		res, err := export.ComputeDomains(context.Background(), g, blast.DomainOptions{})
+		res, err := export.ComputeDomains(context.Background(), g, domains.Options{})
 		if err != nil {
 			return analysisError(err, 0)
 		}

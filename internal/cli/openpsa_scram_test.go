@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -166,7 +166,7 @@ func TestExportThroughSCRAM(t *testing.T) {
 				if out, err := scramtest.Validate(t, bin, file); err != nil {
 					t.Fatalf("scram --validate %s: %v\n%s", file, err, out)
 				}
-				doms, err := blast.Domains(context.Background(), g, []int32{s}, blast.DomainOptions{MaxOrder: 3, HardThreshold: 1, MaxSets: 1 << 20})
+				doms, err := domains.Find(context.Background(), g, []int32{s}, domains.Options{MaxOrder: 3, HardThreshold: 1, MaxSets: 1 << 20})
 				if err != nil {
 					t.Fatal(err)
 				}

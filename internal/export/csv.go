@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 )
@@ -52,14 +52,14 @@ func EdgesCSV(w io.Writer, g *graph.Graph, opts Options) error {
 // ComputeDomains runs the failure-domain analysis behind DomainsCSV on
 // every service of the model (kind service), with MaxOrder 3 and up to
 // 1000 domains per service unless opts says otherwise.
-func ComputeDomains(ctx context.Context, g *graph.Graph, opts blast.DomainOptions) (*blast.DomainsResult, error) {
+func ComputeDomains(ctx context.Context, g *graph.Graph, opts domains.Options) (*domains.Result, error) {
 	if opts.MaxOrder <= 0 {
 		opts.MaxOrder = 3
 	}
 	if opts.MaxSets <= 0 {
 		opts.MaxSets = 1000
 	}
-	return blast.Domains(ctx, g, g.Services(), opts)
+	return domains.Find(ctx, g, g.Services(), opts)
 }
 
 // DomainsHeader is the header row of DomainsCSV.
@@ -75,7 +75,7 @@ var DomainsHeader = []string{
 // of failure the nodes whose failover groups it defeats (joined by ";").
 // Targets come in res's order (worst first), domains in res's order
 // (smallest first).
-func DomainsCSV(w io.Writer, g *graph.Graph, res *blast.DomainsResult) error {
+func DomainsCSV(w io.Writer, g *graph.Graph, res *domains.Result) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(DomainsHeader); err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 )
@@ -47,7 +47,7 @@ type Options struct {
 	All bool
 	// Domains are the settings of the failure-domain analysis behind
 	// FormatCSVDomains; MaxOrder 0 means 3.
-	Domains blast.DomainOptions
+	Domains domains.Options
 	// Focus and Depth cut the Mermaid diagram down to the focus nodes'
 	// neighbourhood (graph.Neighbourhood: what they depend on and what
 	// depends on them, at most Depth hops each way, 0: no limit).

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 )
@@ -283,7 +283,7 @@ func spofs(ctx context.Context, m *model.Model) (map[string][]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modeldiff: %w", err)
 	}
-	res, err := blast.Domains(ctx, g, g.Services(), blast.DomainOptions{MaxOrder: 1})
+	res, err := domains.Find(ctx, g, g.Services(), domains.Options{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("modeldiff: %w", err)
 	}

@@ -3,7 +3,7 @@
 // changed (impact, failover group membership, min), the regions a node
 // sits on, the attributes and sources that changed, and what that did to
 // each service's single points of failure (order-1 failure domains under
-// the hard-dependency semantics of blast.Domains), gained and lost.
+// the hard-dependency semantics of domains.Find), gained and lost.
 //
 // Each side is a model file, a directory, or a git revision of one:
 // "git:REV:path" is read with `git ls-tree` and `git show REV:file` into a

@@ -16,7 +16,7 @@
 // back at once in an ingest.ErrorList.
 //
 // Evaluate runs the rules on a model. Single points of failure and
-// defeated failover groups come from blast.Domains (order-1 failure
+// defeated failover groups come from domains.Find (order-1 failure
 // domains under the hard-dependency semantics), concentration from
 // blast.ByNode (what each node's failure alone takes down or degrades),
 // source ages from model.Source.AsOf. Each Violation names the rule, the

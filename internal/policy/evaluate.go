@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/model"
@@ -109,8 +110,8 @@ func Evaluate(ctx context.Context, g *graph.Graph, p *Policy, opts Options) (*Re
 type evaluator struct {
 	g       *graph.Graph
 	opts    Options
-	domains map[int32]*blast.TargetDomains // by service, computed once
-	impacts []blast.NodeImpact             // ByNode over every service
+	domains map[int32]*domains.Target // by service, computed once
+	impacts []blast.NodeImpact        // ByNode over every service
 }
 
 // check validates the policy's references against the model.
@@ -188,16 +189,16 @@ func describeServices(tags []string) string {
 
 // targetDomains returns the order-1 failure domains of every service,
 // computed on first use.
-func (e *evaluator) targetDomains(ctx context.Context) (map[int32]*blast.TargetDomains, error) {
+func (e *evaluator) targetDomains(ctx context.Context) (map[int32]*domains.Target, error) {
 	if e.domains != nil {
 		return e.domains, nil
 	}
 	all := e.services(nil)
-	res, err := blast.Domains(ctx, e.g, all, blast.DomainOptions{MaxOrder: 1})
+	res, err := domains.Find(ctx, e.g, all, domains.Options{MaxOrder: 1})
 	if err != nil {
 		return nil, err
 	}
-	e.domains = make(map[int32]*blast.TargetDomains, len(all))
+	e.domains = make(map[int32]*domains.Target, len(all))
 	for i := range res.Targets {
 		u, _ := e.g.Lookup(res.Targets[i].Target)
 		e.domains[u] = &res.Targets[i]
@@ -267,7 +268,7 @@ func (e *evaluator) failoverIndependent(ctx context.Context, r Rule) ([]Violatio
 		return nil, err
 	}
 	type key struct{ owner, members string }
-	groups := map[key]*blast.DefeatedGroup{}
+	groups := map[key]*domains.DefeatedGroup{}
 	causes := map[key][]string{}
 	for _, s := range e.services(r.Tags) {
 		for i := range doms[s].Defeated {
@@ -315,9 +316,9 @@ func (e *evaluator) failoverIndependent(ctx context.Context, r Rule) ([]Violatio
 // explain formats the chains of the cause with the shortest chains (the
 // nearest shared node, a region rather than its provider) for a defeated
 // group.
-func (e *evaluator) explain(doms map[int32]*blast.TargetDomains, owner, members string, causes []string, tags []string) string {
-	var best *blast.DefeatedGroup
-	score := func(dg *blast.DefeatedGroup) int {
+func (e *evaluator) explain(doms map[int32]*domains.Target, owner, members string, causes []string, tags []string) string {
+	var best *domains.DefeatedGroup
+	score := func(dg *domains.DefeatedGroup) int {
 		n := 0
 		for _, c := range dg.Chains {
 			n += len(c)

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 )
 
 // TestTextSaysOneInTheSingular is issue 16 item 12: "1 failure domains".
 func TestTextSaysOneInTheSingular(t *testing.T) {
 	var buf bytes.Buffer
-	dr := &blast.DomainsResult{MaxOrder: 1, Targets: []blast.TargetDomains{{
+	dr := &domains.Result{MaxOrder: 1, Targets: []domains.Target{{
 		Target: "me/app", Count: count.Int(1), CutSets: [][]string{{"cloud"}}, SPOFs: []string{"cloud"},
 		Paths: map[string][]string{"cloud": {"me/app", "cloud"}}, Missing: 1,
 	}}}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/english"
 )
 
@@ -15,7 +16,7 @@ import (
 // the failover groups a single node defeats (with the chains that show
 // why), the single points of failure with the chain to each, the larger
 // domains, and the probability and its main contributors when known.
-func DomainsText(w io.Writer, r *blast.DomainsResult) error {
+func DomainsText(w io.Writer, r *domains.Result) error {
 	ew := &errWriter{w: w}
 	for i, t := range r.Targets {
 		if i > 0 {

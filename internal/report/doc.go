@@ -21,7 +21,7 @@
 // # Semantics
 //
 // Failure domains, single points of failure, defeated failover groups and
-// probabilities come from blast.Domains (minimal cut sets of the fault tree
+// probabilities come from domains.Find (minimal cut sets of the fault tree
 // the model implies, exact, up to Options.MaxOrder), concentration from
 // blast.ByNode. A node is "external" to you when its party is not 1: it
 // belongs to another organisation than the services that reach it. A

@@ -12,6 +12,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/view"
@@ -324,7 +325,7 @@ type Options struct {
 	// TimelineNote, when set, says why there is no incident history (see
 	// Report.TimelineNote).
 	TimelineNote string
-	// NodeLimit bounds the decision diagrams of blast.Domains.
+	// NodeLimit bounds the decision diagrams of domains.Find.
 	NodeLimit int
 }
 
@@ -356,7 +357,7 @@ func Build(ctx context.Context, m *model.Model, g *graph.Graph, opts Options) (*
 	if len(services) == 0 {
 		return nil, ErrNoServices
 	}
-	dom, err := blast.Domains(ctx, g, services, blast.DomainOptions{MaxOrder: opts.MaxOrder, MaxSets: 4 * opts.ListedPerService, NodeLimit: opts.NodeLimit, Progress: opts.Progress})
+	dom, err := domains.Find(ctx, g, services, domains.Options{MaxOrder: opts.MaxOrder, MaxSets: 4 * opts.ListedPerService, NodeLimit: opts.NodeLimit, Progress: opts.Progress})
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -435,7 +436,7 @@ var specificity = map[model.Kind]int{
 	model.KindComponent: 4, model.KindVendor: 5, model.KindUnknown: 6, model.KindService: 7,
 }
 
-func (b *builder) service(td blast.TargetDomains) Service {
+func (b *builder) service(td domains.Target) Service {
 	_, n := b.node(td.Target)
 	s := Service{
 		ID: n.ID, Name: n.Name, Owner: n.Owner, Tags: sortedCopy(n.Tags),
@@ -522,7 +523,7 @@ func boolFirst(a, b bool) int {
 	return 1
 }
 
-func (b *builder) summary(svcs []Service, dom *blast.DomainsResult) Summary {
+func (b *builder) summary(svcs []Service, dom *domains.Result) Summary {
 	s := Summary{Services: len(svcs), AtRisk: []string{}, WorstDomains: []SharedDomain{}, SPOFs: []SharedDomain{}, Downtime: []Downtime{}, Unquantified: []string{}}
 	for _, sv := range svcs {
 		if len(sv.Unquantified) > 0 {

@@ -10,7 +10,7 @@
 // The review builds the "after" model by cloning the model and editing the
 // one node that changes, then compares the two graphs: single points of
 // failure per service gained and lost (order-1 failure domains under the
-// hard-dependency semantics of blast.Domains), the failure domains a
+// hard-dependency semantics of domains.Find), the failure domains a
 // failover candidate shares with the group's existing members (order-1
 // sets common to both: a shared region means the failover does not protect
 // against that region failing), concentration (how many of your services

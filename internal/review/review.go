@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/domains"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/suggest"
@@ -382,7 +383,7 @@ func shared(ctx context.Context, g *graph.Graph, candidate string, members []str
 	if err != nil {
 		return nil, err
 	}
-	res, err := blast.Domains(ctx, g, targets, blast.DomainOptions{MaxOrder: 1})
+	res, err := domains.Find(ctx, g, targets, domains.Options{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
@@ -422,15 +423,15 @@ func kindOf(g *graph.Graph, id string) model.Kind {
 // services compares the services' single points of failure and
 // probabilities.
 func services(ctx context.Context, gb, ga *graph.Graph) ([]ServiceChange, error) {
-	before, err := blast.Domains(ctx, gb, gb.Services(), blast.DomainOptions{MaxOrder: 1})
+	before, err := domains.Find(ctx, gb, gb.Services(), domains.Options{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	after, err := blast.Domains(ctx, ga, ga.Services(), blast.DomainOptions{MaxOrder: 1})
+	after, err := domains.Find(ctx, ga, ga.Services(), domains.Options{MaxOrder: 1})
 	if err != nil {
 		return nil, fmt.Errorf("review: %w", err)
 	}
-	b := map[string]blast.TargetDomains{}
+	b := map[string]domains.Target{}
 	for _, td := range before.Targets {
 		b[td.Target] = td
 	}

@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"math/big"
@@ -12,7 +12,7 @@ import (
 // organisations (acme for acme/checkout). Every nested node depends on its
 // parent, so the root is formally a single point of failure of all your
 // services; but its failure is your whole organisation failing, not a
-// dependency you could remove, and Domains does not report it.
+// dependency you could remove, and Find does not report it.
 func ownOrgRoot(g *graph.Graph, u int32) bool {
 	id := g.ModelNode(u).ID
 	return g.Party(u) == 1 && model.Org(id) == id
@@ -20,7 +20,7 @@ func ownOrgRoot(g *graph.Graph, u int32) bool {
 
 // uncount takes n single-node failure domains out of td's count and order
 // distribution.
-func (td *TargetDomains) uncount(n int) {
+func (td *Target) uncount(n int) {
 	if n == 0 {
 		return
 	}

@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/count"
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -16,8 +17,8 @@ import (
 // HoursPerYear converts an unavailability into expected downtime.
 const HoursPerYear = 8766
 
-// DomainOptions tunes Domains.
-type DomainOptions struct {
+// Options tunes Find.
+type Options struct {
 	// MaxOrder bounds the size of the failure domains (minimal cut sets)
 	// kept; 0 means 3.
 	MaxOrder int
@@ -35,20 +36,20 @@ type DomainOptions struct {
 	Progress func(done, total int)
 }
 
-// DomainsResult holds the shared failure domains of some targets.
-type DomainsResult struct {
-	// SchemaVersion is SchemaVersion.
+// Result holds the shared failure domains of some targets.
+type Result struct {
+	// SchemaVersion is blast.SchemaVersion.
 	SchemaVersion int `json:"schema_version"`
 	// MaxOrder and HardThreshold are the settings used.
 	MaxOrder      int     `json:"max_order"`
 	HardThreshold float64 `json:"hard_threshold"`
 	// Targets are sorted worst first: by probability when known, then by
 	// number of single points of failure, of failure domains, then id.
-	Targets []TargetDomains `json:"targets"`
+	Targets []Target `json:"targets"`
 }
 
-// TargetDomains are one target's failure domains.
-type TargetDomains struct {
+// Target holds one target's failure domains.
+type Target struct {
 	// Target is the node's id.
 	Target string `json:"target"`
 	// CutSets are its failure domains: minimal sets of upstream nodes whose
@@ -74,7 +75,7 @@ type TargetDomains struct {
 	// Importance ranks the nodes by their share of the target's risk
 	// (Fussell–Vesely), with their Birnbaum importance; only when
 	// Probability is known; the top ten.
-	Importance []NodeImportance `json:"importance,omitempty"`
+	Importance []Importance `json:"importance,omitempty"`
 	// Defeated lists the failover groups each single point of failure
 	// defeats, with the chains that reach each member.
 	Defeated []DefeatedGroup `json:"defeated_failover,omitempty"`
@@ -84,11 +85,11 @@ type TargetDomains struct {
 	// Unquantified lists the dependencies of unknown share upstream of the
 	// target (see Unquantified): never cut-set members, since nobody knows
 	// whether their failure takes the target down.
-	Unquantified []Exposure `json:"unquantified_exposure"`
+	Unquantified []blast.Exposure `json:"unquantified_exposure"`
 }
 
-// NodeImportance is one node's contribution to a target's risk.
-type NodeImportance struct {
+// Importance is one node's contribution to a target's risk.
+type Importance struct {
 	Node          string  `json:"node"`
 	FussellVesely float64 `json:"fussell_vesely"`
 	Birnbaum      float64 `json:"birnbaum"`
@@ -108,12 +109,12 @@ type DefeatedGroup struct {
 	Chains [][]string `json:"chains"`
 }
 
-// Domains computes the shared failure domains of each target: the minimal
+// Find computes the shared failure domains of each target: the minimal
 // cut sets of the fault tree the model implies (see FaultTree), up to
 // MaxOrder, with single points of failure, exact probabilities where the
 // nodes carry unavailabilities, and the failover groups each single point
 // of failure defeats. All targets share one compiled decision diagram.
-func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOptions) (*DomainsResult, error) {
+func Find(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*Result, error) {
 	if opts.MaxOrder <= 0 {
 		opts.MaxOrder = 3
 	}
@@ -131,35 +132,46 @@ func Domains(ctx context.Context, g *graph.Graph, targets []int32, opts DomainOp
 			return nil, err
 		}
 	}
-	out := &DomainsResult{SchemaVersion: SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []TargetDomains{}}
+	out := &Result{SchemaVersion: blast.SchemaVersion, MaxOrder: opts.MaxOrder, HardThreshold: opts.HardThreshold, Targets: []Target{}}
 	if len(targets) == 0 {
 		return out, nil
 	}
-	a := &domainAnalyzer{g: g, ft: ft, opts: opts, singleSets: map[int32]map[int32]bool{}}
-	var err error
-	if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
-		return nil, err
+	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, chains: map[[2]int32][]string{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
+		singleSets: make([][]int32, g.Len()), parent: make([]int32, g.Len())}
+	a.cone = make([]int32, g.Len())
+	for i := range a.parent {
+		a.parent[i], a.cone[i] = -1, -1
 	}
+	for u := range int32(g.Len()) {
+		for _, r := range g.Requirements(u) {
+			a.unknown = a.unknown || r.Unknown
+		}
+	}
+	var err error
 	if opts.MaxOrder <= faulttree.MaxSmallOrder {
 		if a.small, err = faulttree.NewSmall(ft.Builder, opts.MaxOrder, smallBudget); err != nil {
 			return nil, err
 		}
+		a.singles = a.small
 	} else {
+		if a.singles, err = faulttree.NewSmall(ft.Builder, 1, smallBudget); err != nil {
+			return nil, err
+		}
 		if a.model, err = faulttree.Compile(ft.Builder, tops...); err != nil {
-			return nil, fmt.Errorf("blast: %w", err)
+			return nil, fmt.Errorf("domains: %w", err)
 		}
 	}
 	for i, t := range targets {
 		td, err := a.target(ctx, t, tops[i])
 		if err != nil {
-			return nil, fmt.Errorf("blast: domains of %s: %w", g.ModelNode(t).ID, err)
+			return nil, fmt.Errorf("domains: %s: %w", g.ModelNode(t).ID, err)
 		}
 		out.Targets = append(out.Targets, *td)
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(targets))
 		}
 	}
-	slices.SortStableFunc(out.Targets, func(a, b TargetDomains) int {
+	slices.SortStableFunc(out.Targets, func(a, b Target) int {
 		pa, pb := -1.0, -1.0
 		if a.Probability != nil {
 			pa = *a.Probability
@@ -182,29 +194,51 @@ const smallBudget = 2_000_000
 // as unknown rather than waited for.
 const probabilityNodeLimit = 4_000_000
 
-// domainAnalyzer holds what the targets of one Domains call share.
+// domainAnalyzer holds what the targets of one Find call share.
 type domainAnalyzer struct {
 	g       *graph.Graph
 	ft      *FaultTree
-	opts    DomainOptions
+	opts    Options
 	small   *faulttree.Small // order ≤ 3: enumeration
-	singles *faulttree.Small // order 1, for the failover groups a SPOF defeats
+	singles *faulttree.Small // order-1 sets, for the failover groups a SPOF defeats: small itself when set
 	model   *faulttree.Model // larger orders: BDD/ZBDD
-	// singleSets caches, per node, the nodes whose failure alone takes it
-	// down.
-	singleSets map[int32]map[int32]bool
+	// groups caches the causes of each failover group, by owner and
+	// requirement index.
+	groups map[[2]int32]*groupCauses
+	// chains caches chain, by member and cause.
+	chains map[[2]int32][]string
+	// singleSets caches singlesOf, by node (nil: not yet known).
+	singleSets [][]int32
+	// count, mark, parent and queue are scratch space by node, zero
+	// (parent: -1) between uses.
+	count  []int32
+	mark   []bool
+	parent []int32
+	queue  []int32
+	// cone and coneQueue are hardPaths' parents (-1 between targets) and
+	// queue.
+	cone, coneQueue []int32
+	// unknown says some requirement of the graph has an unknown share
+	// (else no target has unquantified exposure).
+	unknown bool
 }
 
 // target analyses one target. Failure domains up to order 3 come from the
 // order-truncated enumeration (faulttree.Small), which stays small where a
 // full diagram can explode; larger orders and every probability come from
 // the BDD/ZBDD engine. Both are exact.
-func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*TargetDomains, error) {
+func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*Target, error) {
 	g, opts := a.g, a.opts
-	td := &TargetDomains{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
-	parents := hardPaths(g, t, opts.HardThreshold)
-	for i, p := range parents {
-		if p != -1 && int32(i) != t && g.ModelNode(int32(i)).Unavailability == nil {
+	td := &Target{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
+	parents, cone := hardPaths(g, t, opts.HardThreshold, a.cone, a.coneQueue[:0])
+	defer func() {
+		for _, v := range cone {
+			parents[v] = -1
+		}
+		a.coneQueue = cone
+	}()
+	for _, v := range cone {
+		if v != t && g.ModelNode(v).Unavailability == nil {
 			td.Missing++
 		}
 	}
@@ -304,7 +338,7 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 		})
 		for _, x := range imp[:min(10, len(imp))] {
 			if x.FussellVesely > 0 {
-				td.Importance = append(td.Importance, NodeImportance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
+				td.Importance = append(td.Importance, Importance{Node: x.Name, FussellVesely: x.FussellVesely, Birnbaum: x.Birnbaum})
 			}
 		}
 	}
@@ -318,25 +352,24 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 		}
 	}
 	var err error
-	if td.Defeated, err = a.defeatedGroups(ctx, t, parents, td.SPOFs); err != nil {
+	if td.Defeated, err = a.defeatedGroups(ctx, parents, td.SPOFs); err != nil {
 		return nil, err
 	}
-	td.Unquantified = Unquantified(g, t)
+	if a.unknown {
+		td.Unquantified = blast.Unquantified(g, t)
+	}
 	if td.Unquantified == nil {
-		td.Unquantified = []Exposure{}
+		td.Unquantified = []blast.Exposure{}
 	}
 	return td, nil
 }
 
 // hardPaths runs a breadth-first search from the target along hard
-// requirements and returns each reached node's parent (-1: unreached).
-func hardPaths(g *graph.Graph, target int32, hard float64) []int32 {
-	parent := make([]int32, g.Len())
-	for i := range parent {
-		parent[i] = -1
-	}
+// requirements and returns each reached node's parent (-1: unreached) in
+// parent, which must be all -1, and the nodes reached, appended to queue.
+func hardPaths(g *graph.Graph, target int32, hard float64, parent, queue []int32) ([]int32, []int32) {
 	parent[target] = target
-	queue := []int32{target}
+	queue = append(queue, target)
 	for k := 0; k < len(queue); k++ {
 		u := queue[k]
 		for _, r := range g.Requirements(u) {
@@ -351,7 +384,7 @@ func hardPaths(g *graph.Graph, target int32, hard float64) []int32 {
 			}
 		}
 	}
-	return parent
+	return parent, queue
 }
 
 // pathTo returns the chain target → … → u from hardPaths' parents.
@@ -370,86 +403,143 @@ func pathTo(g *graph.Graph, parent []int32, target, u int32) []string {
 	return rev
 }
 
+// groupCauses is what one failover group's defeat owes to no target: the
+// nodes that alone take down enough of its members (causes, sorted), the
+// members each takes down, and the DefeatedGroup of each cause, built
+// when a target first needs it and then shared by every target.
+type groupCauses struct {
+	owner   int32
+	members []int32
+	down    [][]int32 // per member, its order-1 cut sets, sorted
+	causes  []int32
+	built   []*DefeatedGroup // per cause, nil until needed
+}
+
+// singlesOf returns the nodes whose failure alone takes u down, sorted.
+// With MaxOrder ≤ 3 they are the order-1 sets of u's family in the
+// enumeration the cut sets come from, already computed for every node in
+// a target's cone.
+func (a *domainAnalyzer) singlesOf(ctx context.Context, u int32) ([]int32, error) {
+	if a.singleSets[u] != nil {
+		return a.singleSets[u], nil
+	}
+	r, err := a.ft.Down(u)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.singles.Singles(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		s = []int32{}
+	}
+	a.singleSets[u] = s
+	return s, nil
+}
+
+// group returns the causes of the failover group r of node v, computed
+// once for all targets: a group of n members needing k is defeated by u
+// when u alone takes down n−k+1 members.
+func (a *domainAnalyzer) group(ctx context.Context, v int32, ri int, r graph.Requirement) (*groupCauses, error) {
+	key := [2]int32{v, int32(ri)}
+	if gc, ok := a.groups[key]; ok {
+		return gc, nil
+	}
+	members := a.g.Members(r)
+	need := len(members) - int(r.Min) + 1
+	gc := &groupCauses{owner: v, members: members, down: make([][]int32, len(members))}
+	var touched []int32
+	for i, m := range members {
+		s, err := a.singlesOf(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		gc.down[i] = s
+		for _, u := range s {
+			if a.count[u] == 0 {
+				touched = append(touched, u)
+			}
+			a.count[u]++
+		}
+	}
+	for _, u := range touched {
+		if int(a.count[u]) >= need {
+			gc.causes = append(gc.causes, u)
+		}
+		a.count[u] = 0
+	}
+	slices.Sort(gc.causes)
+	gc.built = make([]*DefeatedGroup, len(gc.causes))
+	a.groups[key] = gc
+	return gc, nil
+}
+
+// defeated returns the DefeatedGroup of the k-th cause of gc.
+func (a *domainAnalyzer) defeated(ctx context.Context, gc *groupCauses, k int) (*DefeatedGroup, error) {
+	if dg := gc.built[k]; dg != nil {
+		return dg, nil
+	}
+	g, u := a.g, gc.causes[k]
+	dg := &DefeatedGroup{Cause: g.ModelNode(u).ID, Owner: g.ModelNode(gc.owner).ID}
+	for i, m := range gc.members {
+		dg.Members = append(dg.Members, g.ModelNode(m).ID)
+		if _, ok := slices.BinarySearch(gc.down[i], u); ok {
+			dg.Down = append(dg.Down, g.ModelNode(m).ID)
+			chain, err := a.chain(ctx, m, u)
+			if err != nil {
+				return nil, err
+			}
+			dg.Chains = append(dg.Chains, chain)
+		}
+	}
+	gc.built[k] = dg
+	return dg, nil
+}
+
 // defeatedGroups lists the failover groups in the target's hard cone that
-// one of its single points of failure defeats: a group of n members
-// needing k is defeated by u when u alone takes down n−k+1 members, u
-// being among the order-1 cut sets of each (singles). Chains show how u
-// reaches each member.
-func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, parents []int32, spofs []string) ([]DefeatedGroup, error) {
+// one of its single points of failure defeats (see group). Chains show how
+// the cause reaches each member. The groups' causes and chains are shared
+// by all targets; the slices of the result must not be modified.
+func (a *domainAnalyzer) defeatedGroups(ctx context.Context, parents []int32, spofs []string) ([]DefeatedGroup, error) {
 	g := a.g
 	if len(spofs) == 0 {
 		return nil, nil
 	}
-	isSPOF := map[int32]bool{}
+	isSPOF := a.mark
+	var marked []int32
 	for _, id := range spofs {
 		u, _ := g.Lookup(id)
 		isSPOF[u] = true
+		marked = append(marked, u)
 	}
-	singles := func(u int32) (map[int32]bool, error) {
-		if set, ok := a.singleSets[u]; ok {
-			return set, nil
+	defer func() {
+		for _, u := range marked {
+			isSPOF[u] = false
 		}
-		r, err := a.ft.Down(u)
-		if err != nil {
-			return nil, err
-		}
-		evs, err := a.singles.Singles(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		set := make(map[int32]bool, len(evs))
-		for _, e := range evs {
-			set[int32(e)] = true
-		}
-		a.singleSets[u] = set
-		return set, nil
-	}
+	}()
 	var out []DefeatedGroup
 	for v := range int32(g.Len()) {
 		if parents[v] == -1 {
 			continue
 		}
-		for _, r := range g.Requirements(v) {
+		for ri, r := range g.Requirements(v) {
 			if !r.Group || r.Impact < a.opts.HardThreshold {
 				continue
 			}
-			members := g.Members(r)
-			need := len(members) - int(r.Min) + 1
-			count := map[int32]int{}
-			downBy := make([]map[int32]bool, len(members))
-			for i, m := range members {
-				s, err := singles(m)
+			gc, err := a.group(ctx, v, ri, r)
+			if err != nil {
+				return nil, err
+			}
+			for k, u := range gc.causes {
+				if !isSPOF[u] {
+					continue
+				}
+				dg, err := a.defeated(ctx, gc, k)
 				if err != nil {
 					return nil, err
 				}
-				downBy[i] = s
-				for u := range s {
-					if isSPOF[u] {
-						count[u]++
-					}
-				}
-			}
-			var causes []int32
-			for u, c := range count {
-				if c >= need {
-					causes = append(causes, u)
-				}
-			}
-			slices.Sort(causes)
-			for _, u := range causes {
-				dg := DefeatedGroup{Cause: g.ModelNode(u).ID, Owner: g.ModelNode(v).ID}
-				for i, m := range members {
-					dg.Members = append(dg.Members, g.ModelNode(m).ID)
-					if downBy[i][u] {
-						dg.Down = append(dg.Down, g.ModelNode(m).ID)
-						chain, err := a.chain(ctx, m, u, singles)
-						if err != nil {
-							return nil, err
-						}
-						dg.Chains = append(dg.Chains, chain)
-					}
-				}
-				out = append(out, dg)
+				out = append(out, *dg)
 			}
 		}
 	}
@@ -460,35 +550,53 @@ func (a *domainAnalyzer) defeatedGroups(ctx context.Context, target int32, paren
 }
 
 // chain finds a shortest chain of hard dependencies from m to cause
-// through nodes that cause alone takes down, m first.
-func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32, singles func(int32) (map[int32]bool, error)) ([]string, error) {
+// through nodes that cause alone takes down, m first. Chains are cached:
+// a member of several failover groups is explained once per cause.
+func (a *domainAnalyzer) chain(ctx context.Context, m, cause int32) ([]string, error) {
+	key := [2]int32{m, cause}
+	if c, ok := a.chains[key]; ok {
+		return c, nil
+	}
+	c, err := a.findChain(ctx, m, cause)
+	if err != nil {
+		return nil, err
+	}
+	a.chains[key] = c
+	return c, nil
+}
+
+func (a *domainAnalyzer) findChain(ctx context.Context, m, cause int32) ([]string, error) {
 	g := a.g
-	parent := map[int32]int32{m: m}
-	queue := []int32{m}
-	for k := 0; k < len(queue); k++ {
-		if _, found := parent[cause]; found {
-			break
+	parent := a.parent // -1 between uses
+	parent[m] = m
+	queue := append(a.queue[:0], m)
+	defer func() {
+		for _, v := range queue {
+			parent[v] = -1
 		}
+		a.queue = queue
+	}()
+	for k := 0; k < len(queue) && parent[cause] == -1; k++ {
 		for _, r := range g.Requirements(queue[k]) {
 			if r.Impact < a.opts.HardThreshold {
 				continue
 			}
 			for _, v := range g.Members(r) {
-				if _, seen := parent[v]; seen {
+				if parent[v] != -1 {
 					continue
 				}
-				s, err := singles(v)
+				s, err := a.singlesOf(ctx, v)
 				if err != nil {
 					return nil, err
 				}
-				if s[cause] {
+				if _, ok := slices.BinarySearch(s, cause); ok {
 					parent[v] = queue[k]
 					queue = append(queue, v)
 				}
 			}
 		}
 	}
-	if _, ok := parent[cause]; !ok {
+	if parent[cause] == -1 {
 		return []string{g.ModelNode(m).ID, g.ModelNode(cause).ID}, nil
 	}
 	var rev []string

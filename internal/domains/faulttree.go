@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"fmt"
@@ -110,7 +110,7 @@ func (t *FaultTree) node(u int32, path map[int32]bool) (faulttree.Ref, error) {
 	}
 	t.unroll++
 	if t.unroll > maxCycleUnroll {
-		return 0, fmt.Errorf("blast: the cycles through %q are too entangled to unroll exactly (more than %d gates)", t.g.ModelNode(u).ID, maxCycleUnroll)
+		return 0, fmt.Errorf("domains: the cycles through %q are too entangled to unroll exactly (more than %d gates)", t.g.ModelNode(u).ID, maxCycleUnroll)
 	}
 	inner := make(map[int32]bool, len(path)+1)
 	for k := range path {

@@ -1,4 +1,4 @@
-package blast
+package domains
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestDomainsLeaveOutYourOwnOrganisation(t *testing.T) {
 `)
 	for _, maxOrder := range []int{2, 5} { // enumeration and decision diagrams
 		checkout, _ := g.Lookup("acme/checkout")
-		res, err := Domains(context.Background(), g, []int32{checkout}, DomainOptions{MaxOrder: maxOrder})
+		res, err := Find(context.Background(), g, []int32{checkout}, Options{MaxOrder: maxOrder})
 		if err != nil {
 			t.Fatal(err)
 		}
