@@ -123,6 +123,9 @@ var indexes sync.Map // weak.Pointer[graph.Graph] → *netIndex
 func indexOf(net Network) *netIndex {
 	g, ok := net.(*graph.Graph)
 	if !ok {
+		if c, ok := net.(cachingNetwork); ok {
+			return cachedIndex(c)
+		}
 		return buildIndex(net)
 	}
 	key := weak.Make(g)

@@ -1136,8 +1136,13 @@ func short(xs []string) string {
 // unknown share passes on UnknownShare of its target's impairment.
 type shareNet struct {
 	*graph.Graph
-	reqs map[int32][]graph.Requirement
+	reqs  map[int32][]graph.Requirement
+	index blast.IndexCache
 }
+
+// BlastIndexCache keeps the propagation index for the network's lifetime
+// (one diagnosis), instead of one per propagation.
+func (s *shareNet) BlastIndexCache() *blast.IndexCache { return &s.index }
 
 func newShareNet(g *graph.Graph) *shareNet {
 	s := &shareNet{Graph: g, reqs: map[int32][]graph.Requirement{}}
