@@ -1169,3 +1169,21 @@ func (s *shareNet) Requirements(i int32) []graph.Requirement {
 	}
 	return s.Graph.Requirements(i)
 }
+
+// Predictor gives the forward model's predicted impairments: every root
+// at impairment 1, propagated with unknown shares passing on UnknownShare,
+// as the diagnosis scores hypotheses. Its propagation index is built once.
+type Predictor struct{ net *shareNet }
+
+// NewPredictor returns the predictor of g.
+func NewPredictor(g *graph.Graph) *Predictor { return &Predictor{net: newShareNet(g)} }
+
+// Impairments returns the predicted impairment of every node, by graph
+// index, when the roots fail.
+func (p *Predictor) Impairments(roots []int32) []float64 {
+	seeds := make([]blast.Seed, len(roots))
+	for i, r := range roots {
+		seeds[i] = blast.Seed{Node: r, Impairment: 1}
+	}
+	return blast.PropagateSeeds(p.net, seeds).Impairment
+}

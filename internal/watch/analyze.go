@@ -11,6 +11,12 @@ import (
 	"github.com/depgraph/depgraph/internal/live"
 )
 
+// MinExplained is the least impairment a root must predict for a report
+// to be grouped under it: a root that would cost a vendor less than a
+// tenth does not explain that vendor's outage, and grouping it there would
+// hide a second problem inside the first one's alert.
+const MinExplained = 0.1
+
 // Group is the reports one root explains, as Analyze finds them.
 type Group struct {
 	Roots       []string
@@ -41,7 +47,7 @@ type AnalyzeOptions struct {
 
 // Analyze groups what the feeds report by the root that explains it: the
 // likeliest single root of all the reports, and those of them it explains
-// (impairs at all); then the likeliest root of the reports left, until
+// (its failure would impair them by MinExplained or more); then the likeliest root of the reports left, until
 // none is left. A report no root explains is a group of its own, rooted
 // at itself.
 func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
@@ -105,6 +111,7 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			remaining = append(remaining, r.Node)
 		}
 	}
+	pred := diagnose.NewPredictor(g)
 	var groups []Group
 	for len(remaining) > 0 {
 		in.Impacted = in.Impacted[:0]
@@ -116,9 +123,16 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 		gr := Group{Roots: []string{remaining[0]}, Layer: g.Layer(in.Impacted[0]), Reporting: []string{remaining[0]}}
 		if len(out.Hypotheses) > 0 {
 			h := out.Hypotheses[0]
+			var roots []int32
+			for _, id := range h.Nodes {
+				if i, ok := g.Lookup(id); ok {
+					roots = append(roots, i)
+				}
+			}
+			x := pred.Impairments(roots)
 			var explained []string
 			for _, id := range h.Explains {
-				if slices.Contains(remaining, id) {
+				if i, _ := g.Lookup(id); slices.Contains(remaining, id) && x[i] >= MinExplained {
 					explained = append(explained, id)
 				}
 			}
