@@ -83,13 +83,14 @@ type CycleFeed struct {
 // then blind events.
 func (s *State) Step(c Cycle) []Event {
 	s.Cycle++
-	if s.Feeds == nil {
-		s.Feeds = map[string]FeedMemory{}
-	}
+	// Only the feeds planned this cycle are remembered: a feed the model
+	// no longer names is forgotten.
+	before := s.Feeds
+	s.Feeds = make(map[string]FeedMemory, len(c.Feeds))
 	unknown := map[string]bool{}
 	var newlyBlind []CycleFeed
 	for _, f := range c.Feeds {
-		m, seen := s.Feeds[f.Key]
+		m, seen := before[f.Key]
 		if f.Read {
 			at := c.At
 			m.Read, m.LastSuccess, m.LastError = true, &at, ""
