@@ -85,8 +85,8 @@ type FeedState struct {
 	Read        bool       `json:"read"`
 	LastSuccess *time.Time `json:"last_success"`
 	LastError   string     `json:"last_error"`
-	// Errors counts the cycles in which the feed could not be read, since
-	// the watch started.
+	// Errors counts the cycles in which the feed could not be read since
+	// the watch's state in the store began (restarts keep counting).
 	Errors int `json:"errors"`
 }
 

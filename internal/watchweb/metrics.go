@@ -30,14 +30,14 @@ var (
 		"Unix time of the feed's last successful read (absent for a feed never read).",
 		[]string{"feed"}, nil)
 	descFeedErrors = prometheus.NewDesc("depgraph_feed_errors_total",
-		"Cycles in which the feed could not be read, since the watch started.",
+		"Cycles in which the feed could not be read, since the watch state in the store began.",
 		[]string{"feed"}, nil)
 	descOpen = prometheus.NewDesc("depgraph_situations_open",
 		"Open situations (one per upstream root) as of the last cycle.", nil, nil)
 	descPending = prometheus.NewDesc("depgraph_situations_pending",
 		"Groups of trouble held back by the hysteresis, not yet alerted, as of the last cycle.", nil, nil)
 	descCycles = prometheus.NewDesc("depgraph_watch_cycles_total",
-		"Cycles the watch has completed.", nil, nil)
+		"Cycles the watch has completed, since the watch state in the store began.", nil, nil)
 	descLastCycle = prometheus.NewDesc("depgraph_watch_last_cycle_timestamp_seconds",
 		"Unix time of the last completed cycle (absent before the first).", nil, nil)
 	descInterval = prometheus.NewDesc("depgraph_watch_interval_seconds",
@@ -58,7 +58,7 @@ var eventKinds = []string{watch.Opened, watch.Updated, watch.Resolved, watch.Bli
 //
 // The counters are counters: depgraph_feed_errors_total and
 // depgraph_watch_cycles_total carry the engine's own counts (which only
-// grow while the watch runs, and restart with it, as a counter may);
+// only grow: the state in the store keeps them across restarts);
 // depgraph_events_total counts the events that appear in a snapshot and
 // were not in the one before (Snapshot.Events holds only the recent
 // ones), those of the first snapshot only from the server's start on (a
