@@ -57,8 +57,8 @@ var eventKinds = []string{watch.Opened, watch.Updated, watch.Resolved, watch.Bli
 // node or feed that left the snapshot leaves the metrics with it.
 //
 // The counters are counters: depgraph_feed_errors_total and
-// depgraph_watch_cycles_total carry the engine's own counts (which only
-// only grow: the state in the store keeps them across restarts);
+// depgraph_watch_cycles_total carry the engine's own counts, which
+// only grow (the state in the store keeps them across restarts);
 // depgraph_events_total counts the events that appear in a snapshot and
 // were not in the one before (Snapshot.Events holds only the recent
 // ones), those of the first snapshot only from the server's start on (a
