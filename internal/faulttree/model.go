@@ -64,6 +64,9 @@ type convResult struct {
 //   - gate coalescing: an And (Or) input that is an And (Or) gate with no
 //     other parent is merged into its parent, with the Builder's constant
 //     propagation and normalisation re-applied;
+//   - module creation: independent groups of inputs of an And or Or gate
+//     get a gate of their own, which is then a module (SCRAM's
+//     Preprocessor::ProcessModularArgs, see splitModules);
 //   - module detection with the linear-time algorithm of Dutuit and Rauzy
 //     (1996, "A linear-time algorithm to find modules of fault trees",
 //     IEEE Trans. Reliability 45(3)): a depth-first walk records the first,
@@ -108,73 +111,14 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 		}
 	}
 	m := &Model{src: b, srcNodes: len(b.nodes), tops: map[Ref]Ref{}, order: order}
-	m.ib = NewBuilder()
-	for _, e := range b.events {
-		m.ib.Basic(e.Name, e.Prob)
-	}
-
-	// Parent counts in the source graph (distinct parents per node).
-	srcPar := make([]int32, len(b.nodes))
-	seen := make([]bool, len(b.nodes))
-	var count func(n uint32)
-	count = func(n uint32) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
-		for _, a := range b.nodes[n].args {
-			srcPar[a.node()]++
-			count(a.node())
-		}
-	}
-	isTop := make([]bool, len(b.nodes))
-	for _, t := range tops {
-		isTop[t.node()] = true
-		count(t.node())
-	}
-
-	memo := make([]Ref, len(b.nodes))
-	done := make([]bool, len(b.nodes))
-	var comp func(n uint32) Ref
-	comp = func(n uint32) Ref {
-		if done[n] {
-			return memo[n]
-		}
-		sn := &b.nodes[n]
-		var r Ref
-		switch sn.typ {
-		case ConstNode:
-			r = False
-		case EventNode:
-			r = m.ib.evRef[sn.event]
-		case GateNode:
-			args := make([]Ref, 0, len(sn.args))
-			for _, a := range sn.args {
-				ia := comp(a.node())
-				if a.Negated() {
-					ia = ia.Not()
-				}
-				in := &m.ib.nodes[ia.node()]
-				if (sn.op == And || sn.op == Or) && !ia.Negated() && in.typ == GateNode && in.op == sn.op &&
-					srcPar[a.node()] == 1 && !isTop[a.node()] {
-					args = append(args, in.args...)
-					continue
-				}
-				args = append(args, ia)
-			}
-			r = m.ib.Gate(sn.op, int(sn.k), args...)
-		}
-		memo[n], done[n] = r, true
-		return r
-	}
-	var itops []Ref
-	for _, t := range tops {
-		r := comp(t.node())
-		m.tops[t.Regular()] = r
+	ib, itops := preprocess(b, tops)
+	m.ib = ib
+	for i, t := range tops {
+		r := itops[i]
 		if t.Negated() {
 			r = r.Not()
 		}
-		itops = append(itops, r)
+		m.tops[t.Regular()] = r
 	}
 	m.analyseStructure(itops)
 
@@ -194,61 +138,14 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 func (m *Model) analyseStructure(tops []Ref) {
 	nodes := m.ib.nodes
 	n := len(nodes)
-	first := make([]int32, n)
-	exit := make([]int32, n)
-	last := make([]int32, n)
-	parents := make([]int32, n)
-	var t int32
-	var visit func(id uint32)
-	visit = func(id uint32) {
-		t++
-		if first[id] != 0 {
-			last[id] = t
-			return
-		}
-		first[id], last[id] = t, t
-		for _, a := range nodes[id].args {
-			parents[a.node()]++
-			visit(a.node())
-		}
-		t++
-		exit[id] = t
-	}
-	for _, r := range tops {
-		if r.node() != 0 {
-			visit(r.node())
-		}
-	}
-	// Post-order min/max of the descendants' visit dates (Dutuit & Rauzy).
-	lo := make([]int32, n)
-	hi := make([]int32, n)
-	done := make([]bool, n)
+	d := dates(m.ib, tops)
+	parents := parentCounts(m.ib, tops)
 	m.isModule = make([]bool, n)
-	var dates func(id uint32)
-	dates = func(id uint32) {
-		if done[id] {
-			return
-		}
-		done[id] = true
-		l, h := int32(1<<30), int32(0)
-		for _, a := range nodes[id].args {
-			c := a.node()
-			dates(c)
-			l = min(l, first[c])
-			h = max(h, last[c])
-			if nodes[c].typ == GateNode {
-				l = min(l, lo[c])
-				h = max(h, hi[c])
-			}
-		}
-		lo[id], hi[id] = l, h
-		if nodes[id].typ == GateNode && l > first[id] && h < exit[id] {
+	for id := range n {
+		if d.first[id] != 0 && d.isModule(m.ib, uint32(id)) {
 			m.isModule[id] = true
 			m.modCount++
 		}
-	}
-	for _, r := range tops {
-		dates(r.node())
 	}
 
 	// Variable order.
