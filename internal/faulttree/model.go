@@ -47,6 +47,7 @@ type Model struct {
 	lvProb   []float64
 	lvDone   []bool
 	minOrd   map[uint32]int32
+	maxW     []int32 // BDD node → maxWeight+1, 0 unknown
 	conv     map[uint64]convResult
 	zMaxP    map[uint32]float64
 	modCount int
@@ -367,6 +368,27 @@ func (m *Model) minOrder(f uint32) int32 {
 	return r
 }
 
+// maxWeight is the weight of the heaviest path of f to the one terminal,
+// counting high edges by weight: no cut set of f is heavier. It depends
+// only on the node, not on the complement bit. O(nodes), memoised.
+func (m *Model) maxWeight(f uint32) int32 {
+	id := f >> 1
+	if id == 0 {
+		return 0
+	}
+	for len(m.maxW) < len(m.bdd.nodes) {
+		m.maxW = append(m.maxW, 0)
+	}
+	if v := m.maxW[id]; v != 0 {
+		return v - 1
+	}
+	n := m.bdd.nodes[id]
+	r := max(m.maxWeight(n.lo), m.weight(n.level)+m.maxWeight(n.hi))
+	r = min(r, 1<<14) // keys keep k in 16 bits
+	m.maxW[id] = r + 1
+	return r
+}
+
 // mcs converts BDD literal f into the ZBDD of its minimal cut sets of
 // weighted order at most k, following Rauzy (1993, "New algorithms for
 // fault trees analysis", RESS 40): for a node (v, f1, f0),
@@ -382,6 +404,9 @@ func (m *Model) mcs(f uint32, k int32) (uint32, bool) {
 	case lFalse:
 		return zEmpty, false
 	}
+	// Above the heaviest path of f nothing is truncated, so all such k
+	// share one result: this keeps the memo at about one entry per node.
+	k = min(k, m.maxWeight(f))
 	key := uint64(f)<<16 | uint64(k)
 	if r, ok := m.conv[key]; ok {
 		return r.z, r.trunc
