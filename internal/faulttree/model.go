@@ -149,7 +149,7 @@ func (m *Model) analyseStructure(tops []Ref) {
 		}
 	}
 
-	// Variable order.
+	m.levels = variableOrder(m.ib, tops, m.isModule, parents, m.order)
 	m.proxyLevel = make([]int32, n)
 	for i := range m.proxyLevel {
 		m.proxyLevel[i] = -1
@@ -158,55 +158,12 @@ func (m *Model) analyseStructure(tops []Ref) {
 	for i := range m.evLevel {
 		m.evLevel[i] = -1
 	}
-	visited := make([]bool, n)
-	var order func(id uint32)
-	order = func(id uint32) {
-		if visited[id] {
-			return
-		}
-		visited[id] = true
-		nd := &nodes[id]
-		if nd.typ == EventNode {
-			if m.evLevel[nd.event] < 0 {
-				m.evLevel[nd.event] = int32(len(m.levels))
-				m.levels = append(m.levels, levelInfo{event: nd.event})
-			}
-			return
-		}
-		if nd.typ != GateNode {
-			return
-		}
-		if m.isModule[id] {
-			m.proxyLevel[id] = int32(len(m.levels))
-			m.levels = append(m.levels, levelInfo{event: -1, module: id})
-		}
-		var gates, events []uint32
-		for _, a := range nd.args {
-			c := a.node()
-			if nodes[c].typ == GateNode {
-				gates = append(gates, c)
-			} else if nodes[c].typ == EventNode {
-				events = append(events, c)
-			}
-		}
-		byParents := func(a, b uint32) int { return cmp.Compare(parents[b], parents[a]) }
-		if m.order == OrderEventsFirst {
-			for _, c := range events {
-				order(c)
-			}
+	for lv, li := range m.levels {
+		if li.event >= 0 {
+			m.evLevel[li.event] = int32(lv)
 		} else {
-			slices.SortStableFunc(gates, byParents)
-			slices.SortStableFunc(events, byParents)
+			m.proxyLevel[li.module] = int32(lv)
 		}
-		for _, c := range gates {
-			order(c)
-		}
-		for _, c := range events {
-			order(c)
-		}
-	}
-	for _, r := range tops {
-		order(r.node())
 	}
 }
 
