@@ -17,7 +17,8 @@
 //
 //  1. Preprocessing of the propositional DAG: constant propagation,
 //     normalisation and hash-consing in the Builder, coalescing of nested
-//     And/Or gates, and module detection (Dutuit & Rauzy 1996, linear time).
+//     And/Or gates, module creation from independent groups of gate
+//     inputs, and module detection (Dutuit & Rauzy 1996, linear time).
 //  2. A reduced ordered BDD (Bryant 1986, "Graph-based algorithms for
 //     Boolean function manipulation", IEEE Trans. Computers C-35(8)) with
 //     complement edges (Brace, Rudell & Bryant 1990, "Efficient

@@ -47,6 +47,7 @@ type Model struct {
 	lvProb   []float64
 	lvDone   []bool
 	minOrd   map[uint32]int32
+	maxW     []int32 // BDD node → maxWeight+1, 0 unknown
 	conv     map[uint64]convResult
 	zMaxP    map[uint32]float64
 	modCount int
@@ -64,6 +65,9 @@ type convResult struct {
 //   - gate coalescing: an And (Or) input that is an And (Or) gate with no
 //     other parent is merged into its parent, with the Builder's constant
 //     propagation and normalisation re-applied;
+//   - module creation: independent groups of inputs of an And or Or gate
+//     get a gate of their own, which is then a module (SCRAM's
+//     Preprocessor::ProcessModularArgs, see splitModules);
 //   - module detection with the linear-time algorithm of Dutuit and Rauzy
 //     (1996, "A linear-time algorithm to find modules of fault trees",
 //     IEEE Trans. Reliability 45(3)): a depth-first walk records the first,
@@ -86,8 +90,9 @@ type VariableOrder uint8
 
 // The variable orders. Both are depth-first from the tops and keep the
 // variables of a module contiguous; no single heuristic wins on every tree
-// (facts: edf9202 needs OrderEventsFirst, das9601 prefers OrderDepthFirst),
-// which is why the package-level Analyze tries both.
+// (edf9202 needs OrderEventsFirst; das9701 needs OrderDepthFirst, about
+// 19 M BDD nodes, where OrderEventsFirst exceeds 30 M), which is why the
+// package-level Analyze tries both.
 const (
 	// OrderDepthFirst visits child gates, then child events, each by
 	// decreasing number of parents (SCRAM's pdag::TopologicalOrder).
@@ -108,73 +113,14 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 		}
 	}
 	m := &Model{src: b, srcNodes: len(b.nodes), tops: map[Ref]Ref{}, order: order}
-	m.ib = NewBuilder()
-	for _, e := range b.events {
-		m.ib.Basic(e.Name, e.Prob)
-	}
-
-	// Parent counts in the source graph (distinct parents per node).
-	srcPar := make([]int32, len(b.nodes))
-	seen := make([]bool, len(b.nodes))
-	var count func(n uint32)
-	count = func(n uint32) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
-		for _, a := range b.nodes[n].args {
-			srcPar[a.node()]++
-			count(a.node())
-		}
-	}
-	isTop := make([]bool, len(b.nodes))
-	for _, t := range tops {
-		isTop[t.node()] = true
-		count(t.node())
-	}
-
-	memo := make([]Ref, len(b.nodes))
-	done := make([]bool, len(b.nodes))
-	var comp func(n uint32) Ref
-	comp = func(n uint32) Ref {
-		if done[n] {
-			return memo[n]
-		}
-		sn := &b.nodes[n]
-		var r Ref
-		switch sn.typ {
-		case ConstNode:
-			r = False
-		case EventNode:
-			r = m.ib.evRef[sn.event]
-		case GateNode:
-			args := make([]Ref, 0, len(sn.args))
-			for _, a := range sn.args {
-				ia := comp(a.node())
-				if a.Negated() {
-					ia = ia.Not()
-				}
-				in := &m.ib.nodes[ia.node()]
-				if (sn.op == And || sn.op == Or) && !ia.Negated() && in.typ == GateNode && in.op == sn.op &&
-					srcPar[a.node()] == 1 && !isTop[a.node()] {
-					args = append(args, in.args...)
-					continue
-				}
-				args = append(args, ia)
-			}
-			r = m.ib.Gate(sn.op, int(sn.k), args...)
-		}
-		memo[n], done[n] = r, true
-		return r
-	}
-	var itops []Ref
-	for _, t := range tops {
-		r := comp(t.node())
-		m.tops[t.Regular()] = r
+	ib, itops := preprocess(b, tops)
+	m.ib = ib
+	for i, t := range tops {
+		r := itops[i]
 		if t.Negated() {
 			r = r.Not()
 		}
-		itops = append(itops, r)
+		m.tops[t.Regular()] = r
 	}
 	m.analyseStructure(itops)
 
@@ -194,64 +140,17 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 func (m *Model) analyseStructure(tops []Ref) {
 	nodes := m.ib.nodes
 	n := len(nodes)
-	first := make([]int32, n)
-	exit := make([]int32, n)
-	last := make([]int32, n)
-	parents := make([]int32, n)
-	var t int32
-	var visit func(id uint32)
-	visit = func(id uint32) {
-		t++
-		if first[id] != 0 {
-			last[id] = t
-			return
-		}
-		first[id], last[id] = t, t
-		for _, a := range nodes[id].args {
-			parents[a.node()]++
-			visit(a.node())
-		}
-		t++
-		exit[id] = t
-	}
-	for _, r := range tops {
-		if r.node() != 0 {
-			visit(r.node())
-		}
-	}
-	// Post-order min/max of the descendants' visit dates (Dutuit & Rauzy).
-	lo := make([]int32, n)
-	hi := make([]int32, n)
-	done := make([]bool, n)
+	d := dates(m.ib, tops)
+	parents := parentCounts(m.ib, tops)
 	m.isModule = make([]bool, n)
-	var dates func(id uint32)
-	dates = func(id uint32) {
-		if done[id] {
-			return
-		}
-		done[id] = true
-		l, h := int32(1<<30), int32(0)
-		for _, a := range nodes[id].args {
-			c := a.node()
-			dates(c)
-			l = min(l, first[c])
-			h = max(h, last[c])
-			if nodes[c].typ == GateNode {
-				l = min(l, lo[c])
-				h = max(h, hi[c])
-			}
-		}
-		lo[id], hi[id] = l, h
-		if nodes[id].typ == GateNode && l > first[id] && h < exit[id] {
+	for id := range n {
+		if d.first[id] != 0 && d.isModule(m.ib, uint32(id)) {
 			m.isModule[id] = true
 			m.modCount++
 		}
 	}
-	for _, r := range tops {
-		dates(r.node())
-	}
 
-	// Variable order.
+	m.levels = variableOrder(m.ib, tops, m.isModule, parents, m.order)
 	m.proxyLevel = make([]int32, n)
 	for i := range m.proxyLevel {
 		m.proxyLevel[i] = -1
@@ -260,55 +159,12 @@ func (m *Model) analyseStructure(tops []Ref) {
 	for i := range m.evLevel {
 		m.evLevel[i] = -1
 	}
-	visited := make([]bool, n)
-	var order func(id uint32)
-	order = func(id uint32) {
-		if visited[id] {
-			return
-		}
-		visited[id] = true
-		nd := &nodes[id]
-		if nd.typ == EventNode {
-			if m.evLevel[nd.event] < 0 {
-				m.evLevel[nd.event] = int32(len(m.levels))
-				m.levels = append(m.levels, levelInfo{event: nd.event})
-			}
-			return
-		}
-		if nd.typ != GateNode {
-			return
-		}
-		if m.isModule[id] {
-			m.proxyLevel[id] = int32(len(m.levels))
-			m.levels = append(m.levels, levelInfo{event: -1, module: id})
-		}
-		var gates, events []uint32
-		for _, a := range nd.args {
-			c := a.node()
-			if nodes[c].typ == GateNode {
-				gates = append(gates, c)
-			} else if nodes[c].typ == EventNode {
-				events = append(events, c)
-			}
-		}
-		byParents := func(a, b uint32) int { return cmp.Compare(parents[b], parents[a]) }
-		if m.order == OrderEventsFirst {
-			for _, c := range events {
-				order(c)
-			}
+	for lv, li := range m.levels {
+		if li.event >= 0 {
+			m.evLevel[li.event] = int32(lv)
 		} else {
-			slices.SortStableFunc(gates, byParents)
-			slices.SortStableFunc(events, byParents)
+			m.proxyLevel[li.module] = int32(lv)
 		}
-		for _, c := range gates {
-			order(c)
-		}
-		for _, c := range events {
-			order(c)
-		}
-	}
-	for _, r := range tops {
-		order(r.node())
 	}
 }
 
@@ -470,6 +326,27 @@ func (m *Model) minOrder(f uint32) int32 {
 	return r
 }
 
+// maxWeight is the weight of the heaviest path of f to the one terminal,
+// counting high edges by weight: no cut set of f is heavier. It depends
+// only on the node, not on the complement bit. O(nodes), memoised.
+func (m *Model) maxWeight(f uint32) int32 {
+	id := f >> 1
+	if id == 0 {
+		return 0
+	}
+	for len(m.maxW) < len(m.bdd.nodes) {
+		m.maxW = append(m.maxW, 0)
+	}
+	if v := m.maxW[id]; v != 0 {
+		return v - 1
+	}
+	n := m.bdd.nodes[id]
+	r := max(m.maxWeight(n.lo), m.weight(n.level)+m.maxWeight(n.hi))
+	r = min(r, 1<<14) // keys keep k in 16 bits
+	m.maxW[id] = r + 1
+	return r
+}
+
 // mcs converts BDD literal f into the ZBDD of its minimal cut sets of
 // weighted order at most k, following Rauzy (1993, "New algorithms for
 // fault trees analysis", RESS 40): for a node (v, f1, f0),
@@ -485,6 +362,9 @@ func (m *Model) mcs(f uint32, k int32) (uint32, bool) {
 	case lFalse:
 		return zEmpty, false
 	}
+	// Above the heaviest path of f nothing is truncated, so all such k
+	// share one result: this keeps the memo at about one entry per node.
+	k = min(k, m.maxWeight(f))
 	key := uint64(f)<<16 | uint64(k)
 	if r, ok := m.conv[key]; ok {
 		return r.z, r.trunc

@@ -247,7 +247,11 @@ func readExpected(t testing.TB) []expectedRow {
 // heavyModels take more than about half a second here: they run in
 // TestHeavyExpected, which CI runs (DEPGRAPH_HEAVY=1, see
 // internal/testenv); TestExpected checks all the others.
-var heavyModels = []string{"cea9601", "CEA9601", "edf9202", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r", "edfpa14p", "edfpa15b"}
+//
+// das9701 is among them: SCRAM 0.16.2 and XFTA 2.0.1 fail on it, but its
+// count and probability are published, and the engine reproduces both
+// (about 20–30 s and 2 GB, with the depth-first variable order).
+var heavyModels = []string{"cea9601", "CEA9601", "das9701", "edf9202", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r", "edfpa14p", "edfpa15b"}
 
 // isHeavy reports whether a row of EXPECTED.tsv is one of heavyModels.
 func isHeavy(name string) bool {
@@ -259,8 +263,9 @@ func isHeavy(name string) bool {
 	return false
 }
 
-// unsolvedModels have no reliable expectation (SCRAM and XFTA fail).
-var unsolvedModels = []string{"das9701", "nus9601"}
+// unsolvedModels have no expectation (nus9601's count is "unknown" in the
+// dataset, and SCRAM and XFTA fail on it).
+var unsolvedModels = []string{"nus9601"}
 
 var (
 	limitRe = regexp.MustCompile(`(?:^|; |\()-l (\d+)`)
@@ -382,8 +387,8 @@ func checkExpected(t *testing.T, heavy bool) {
 	}
 }
 
-// TestHeavyUnsolvedStopCleanly runs the models no tool solves (das9701,
-// nus9601) under a deadline and a node limit: the engine must return a
+// TestHeavyUnsolvedStopCleanly runs the models no tool solves (nus9601)
+// under a deadline and a node limit: the engine must return a
 // result or a clear error, never hang or exhaust memory.
 func TestHeavyUnsolvedStopCleanly(t *testing.T) {
 	testenv.Heavy(t)
