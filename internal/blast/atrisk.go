@@ -53,7 +53,7 @@ func FindAtRisk(net Network, p *Propagation) *AtRisk {
 		a.Via[i], a.Hops[i] = -1, -1
 	}
 	impaired := func(u int32) bool { return p.Impairment[u] > Epsilon }
-	p.explainPaths()
+	p.ExplainPaths()
 	queue := make([]int32, 0, len(p.Order))
 	for _, u := range p.Order {
 		a.Hops[u] = p.Hops[u]

@@ -143,6 +143,7 @@ func Describe(g *graph.Graph, failed []int32, p *Propagation) *Result {
 	}
 	slices.Sort(res.Failed)
 	res.Summary.ServicesDown, res.Summary.ServicesDegraded, res.Summary.ServicesAtRisk = []string{}, []string{}, []string{}
+	p.ExplainPaths()
 	for _, u := range p.Order {
 		if isFailed[u] {
 			continue

@@ -21,6 +21,6 @@ type cachingNetwork interface {
 // cachedIndex returns net's index from its cache, building it once.
 func cachedIndex(net cachingNetwork) *netIndex {
 	c := net.BlastIndexCache()
-	c.once.Do(func() { c.x = buildIndex(net) })
+	c.once.Do(func() { c.x = buildIndex(net, false) })
 	return c.x
 }

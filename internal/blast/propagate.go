@@ -40,30 +40,19 @@ type Propagation struct {
 	// Impairment is indexed by node ID; 0 for unaffected nodes.
 	Impairment []float64
 	// Hops is the length of the explaining path, -1 for unaffected nodes
-	// and 0 for the failed ones; nil until paths are computed (Propagate
-	// computes them; Path does on demand).
+	// and 0 for the failed ones. Via is the dependency that explains each
+	// affected node, -1 for the failed and unaffected nodes. Both are nil
+	// until ExplainPaths computes them (Path, FindAtRisk and Describe call
+	// it).
 	Hops []int32
-	// Via is the dependency that explains each affected node, -1 for the
-	// failed and unaffected nodes.
-	Via []int32
+	Via  []int32
 	// Order lists the affected nodes (impairment > Epsilon, failed
 	// included) in ascending ID order.
 	Order []int32
 
-	// What explainPaths needs, kept so paths can be added later.
-	net      Network
-	seedList []Seed
-	seeds    []int32 // the seeds that are impaired
-}
-
-// explainPaths fills Hops and Via (see explain), once: a propagation
-// computed without them is run again with them.
-func (p *Propagation) explainPaths() {
-	if p.Hops != nil {
-		return
-	}
-	q := propagate(p.net, p.seedList, true)
-	p.Hops, p.Via = q.Hops, q.Via
+	// What ExplainPaths needs besides the impairments.
+	net   Network
+	seeds []int32 // the seeds that are impaired, in the seeds' order
 }
 
 // Propagate computes the impairments that follow from failing the given
@@ -86,35 +75,52 @@ type Seed struct {
 // PropagateSeeds computes the impairments that follow from nodes impaired
 // on their own. A seeded node's own impairment b combines with what its
 // dependencies cost it like one more loss: 1 − (1 − b)·Π(1 − loss).
+// The explaining paths are derived later, on demand (ExplainPaths).
 func PropagateSeeds(net Network, seeds []Seed) *Propagation {
-	return propagate(net, seeds, true)
+	x := indexOf(net)
+	if x.wide {
+		return propagate(x, x.terms64, net, seeds)
+	}
+	return propagate(x, x.terms32, net, seeds)
 }
 
 // netIndex is what the propagation reads of a network, laid out for it
-// once per graph: every node's topological position, and the requirements
-// in that order as compact terms, so that evaluating the affected nodes in
-// order streams through two arrays instead of jumping between the
-// graph's requirement, member and impact arrays.
+// once per graph: the topological order and every node's position in it,
+// the requirements of each position as packed terms, and the dependents of
+// each position by position. Evaluating the affected nodes in order then
+// streams through the terms and the dependents instead of jumping between
+// the graph's requirement, member and impact arrays.
 //
-// Terms of the node at position p are terms[off[p]:off[p+1]], in the
-// order of its requirements, those of zero impact left out (they cost
-// nothing and explain nothing). A single dependency is one term: the
-// dependency's position and the index of its impact in impacts. A failover
-// group of c members needing Min is c+2 terms: −c with the impact index,
-// then Min, then the members.
+// A term is one unsigned word: the high bits hold an index into impacts,
+// the low shift bits a node ID. The terms of the node at position p are
+// terms[off[p]:off[p+1]], in the order of its requirements, those of zero
+// impact left out (they cost nothing and explain nothing). A single
+// dependency is one term, impact and dependency. A failover group of c
+// members needing Min is c+2 terms: the group mark (all high bits set)
+// with c, the impact with Min, then the members' IDs. The terms are 32
+// bits wide when the IDs and impact indexes fit (shift = bits of the
+// largest ID), else 64 bits.
 type netIndex struct {
-	pos     []int32  // node → its index in net.Order()
-	single  []uint64 // bit p: position p is a component of its own
+	order  []int32  // position → node: net.Order()
+	pos    []int32  // node → position
+	single []uint64 // bit p: position p is a component of its own
+	first  []int32  // position → the first position of its component
+
 	off     []int32
-	dep     []int32
-	imp     []uint16
+	terms32 []uint32
+	terms64 []uint64 // used when wide
+	wide    bool
+	shift   uint
 	impacts []float64
-	compact bool // false when impacts has too many values to index
+
 	// The dependents of the node at position p, by position, are
-	// rdep[roff[p]:roff[p+1]]: the walk never leaves position space.
-	roff, rdep []int32
-	order      []int32 // net.Order()
+	// rdep[roff[p]:roff[p+1]].
+	roff []int32
+	rdep []uint32
 }
+
+// term is a packed requirement word (see netIndex).
+type term interface{ ~uint32 | ~uint64 }
 
 // indexes caches a netIndex per graph without keeping the graph alive.
 var indexes sync.Map // weak.Pointer[graph.Graph] → *netIndex
@@ -126,32 +132,37 @@ func indexOf(net Network) *netIndex {
 		if c, ok := net.(cachingNetwork); ok {
 			return cachedIndex(c)
 		}
-		return buildIndex(net)
+		return buildIndex(net, false)
 	}
 	key := weak.Make(g)
 	if x, ok := indexes.Load(key); ok {
 		return x.(*netIndex)
 	}
-	x, loaded := indexes.LoadOrStore(key, buildIndex(net))
+	x, loaded := indexes.LoadOrStore(key, buildIndex(net, false))
 	if !loaded {
 		runtime.AddCleanup(g, func(k weak.Pointer[graph.Graph]) { indexes.Delete(k) }, key)
 	}
 	return x.(*netIndex)
 }
 
-func buildIndex(net Network) *netIndex {
+// groupHigh marks a group's first term before packing.
+const groupHigh = math.MaxUint32
+
+// buildIndex lays out net's index; wide forces 64-bit terms (for tests).
+// O(V + E).
+func buildIndex(net Network, wide bool) *netIndex {
 	n := net.Len()
-	x := &netIndex{pos: make([]int32, n), single: make([]uint64, (n+63)/64), off: make([]int32, n+1), compact: true}
 	order := net.Order()
-	x.order = order
-	impIndex := map[float64]uint16{}
-	index := func(w float64) uint16 {
+	x := &netIndex{order: order, pos: make([]int32, n), single: make([]uint64, (n+63)/64),
+		first: make([]int32, n), off: make([]int32, n+1), roff: make([]int32, n+1)}
+	// The terms as (high, low) pairs first, packed once the widths are
+	// known.
+	var high, low []uint32
+	impIndex := map[float64]uint32{}
+	index := func(w float64) uint32 {
 		i, ok := impIndex[w]
 		if !ok {
-			if len(x.impacts) > math.MaxUint16 {
-				x.compact = false
-			}
-			i = uint16(len(x.impacts))
+			i = uint32(len(x.impacts))
 			impIndex[w] = i
 			x.impacts = append(x.impacts, w)
 		}
@@ -160,7 +171,12 @@ func buildIndex(net Network) *netIndex {
 	for k, u := range order {
 		x.pos[u] = int32(k)
 		c := net.Component(u)
-		if (k == 0 || net.Component(order[k-1]) != c) && (k+1 == len(order) || net.Component(order[k+1]) != c) {
+		if k > 0 && net.Component(order[k-1]) == c {
+			x.first[k] = x.first[k-1]
+		} else {
+			x.first[k] = int32(k)
+		}
+		if x.first[k] == int32(k) && (k+1 == len(order) || net.Component(order[k+1]) != c) {
 			x.single[k/64] |= 1 << (k % 64)
 		}
 		for _, r := range net.Requirements(u) {
@@ -169,63 +185,60 @@ func buildIndex(net Network) *netIndex {
 			}
 			ms := net.Members(r)
 			if !r.Group {
-				x.dep, x.imp = append(x.dep, ms[0]), append(x.imp, index(r.Impact))
+				high, low = append(high, index(r.Impact)), append(low, uint32(ms[0]))
 				continue
 			}
-			// Members are stored as IDs here and turned into positions
-			// below, once every position is known.
-			x.dep, x.imp = append(x.dep, -int32(len(ms)), r.Min), append(x.imp, index(r.Impact), 0)
+			high, low = append(high, groupHigh, index(r.Impact)), append(low, uint32(len(ms)), uint32(r.Min))
 			for _, m := range ms {
-				x.dep, x.imp = append(x.dep, m), append(x.imp, 0)
+				high, low = append(high, 0), append(low, uint32(m))
 			}
 		}
-		x.off[k+1] = int32(len(x.dep))
+		x.off[k+1] = int32(len(high))
 	}
-	x.roff = make([]int32, n+1)
-	x.rdep = make([]int32, 0, n)
+	x.shift = uint(max(1, bits.Len32(uint32(n))))
+	x.wide = wide || uint64(len(x.impacts)) >= 1<<(32-x.shift)
+	if x.wide {
+		x.shift = 32
+		x.terms64 = pack[uint64](high, low, x.shift)
+	} else {
+		x.terms32 = pack[uint32](high, low, x.shift)
+	}
+	x.rdep = make([]uint32, 0, len(low))
 	for k, u := range order {
 		for _, d := range net.Dependents(u) {
-			x.rdep = append(x.rdep, x.pos[d])
+			x.rdep = append(x.rdep, uint32(x.pos[d]))
 		}
 		x.roff[k+1] = int32(len(x.rdep))
-	}
-	for k := 0; k < n; k++ {
-		ts := x.dep[x.off[k]:x.off[k+1]]
-		for t := 0; t < len(ts); t++ {
-			if ts[t] < 0 {
-				t++ // −c, then Min: the members follow
-				continue
-			}
-			ts[t] = x.pos[ts[t]]
-		}
 	}
 	return x
 }
 
-// cell is a node's state during a propagation, kept together so that
-// reading a dependency costs one cache line.
-type cell struct {
-	imp  float64
-	hops int32 // −1: no explaining path (yet)
-	via  int32 // position of the explaining dependency, −1 for none
+// pack packs (high, low) pairs into terms of the given ID width.
+func pack[T term](high, low []uint32, shift uint) []T {
+	mark := ^T(0) >> shift
+	out := make([]T, len(high))
+	for i, h := range high {
+		hi := T(h)
+		if h == groupHigh {
+			hi = mark
+		}
+		out[i] = hi<<shift | T(low[i])
+	}
+	return out
 }
-
-var cleanCell = cell{hops: -1, via: -1}
 
 // scratch is what one propagation needs besides its results, reused
 // through scratchPool so that a propagation allocates nothing per node:
-// bitmaps of the nodes reached (by ID) and of their topological
-// positions, every node's state and own impairment by position, and the
-// walk's queue. Every buffer is left clean after use (only the touched
-// words and entries are cleared).
+// a bitmap of the positions to evaluate, one of the affected nodes (by
+// ID), the nodes impaired by no more than Epsilon (reset to 0 at the end),
+// a failover group's member impairments and a cycle's own impairments.
+// The bitmaps are left clean after use.
 type scratch struct {
-	seen  []uint64 // bit u: node u is downstream of a seed
-	topo  []uint64 // bit p: the node at position p is downstream of a seed
-	cells []cell
+	todo  []uint64
+	seen  []uint64
+	tiny  []int32
+	group []float64
 	base  []float64
-	queue []int32
-	loss  []float64 // best explaining loss, for cycle members only
-	group []float64 // a failover group's member impairments
 }
 
 var scratchPool sync.Pool
@@ -233,195 +246,170 @@ var scratchPool sync.Pool
 // getScratch returns clean buffers for a network of n nodes.
 func getScratch(n int) *scratch {
 	s, _ := scratchPool.Get().(*scratch)
-	if s != nil && len(s.base) == n {
+	if s != nil && len(s.todo) == (n+63)/64 {
 		return s
 	}
 	words := (n + 63) / 64
-	s = &scratch{seen: make([]uint64, words), topo: make([]uint64, words), cells: make([]cell, n), base: make([]float64, n), loss: make([]float64, n)}
-	for i := range s.cells {
-		s.cells[i] = cleanCell
-	}
-	return s
+	return &scratch{todo: make([]uint64, words), seen: make([]uint64, words)}
 }
 
-// propagate computes the impairments, and the explaining paths when
-// explain is set. The walk marks everything downstream of a seed in two
-// bitmaps; the candidates are then evaluated in the graph's fixed
-// dependencies-first order by scanning the positions' bitmap, each node
-// once (a cycle's members together, iterated to their fixed point), and
-// the explaining dependency is chosen in the same pass, since a node's
-// dependencies are final when it is evaluated. O(V/64 + C + E_C) for a
-// cone of C nodes and E_C edges, plus the result arrays of V entries.
-func propagate(net Network, seeds []Seed, explain bool) *Propagation {
-	n := net.Len()
-	x := indexOf(net)
+// propagate computes the impairments in one pass over the affected cone,
+// in the graph's dependencies-first order: the seeds are marked in a
+// bitmap of positions, the bitmap is scanned upwards, and each marked node
+// is evaluated from its dependencies (final by then) and, when impaired,
+// marks its dependents, which come later in the order. A cycle's members
+// are evaluated together, iterated from 0 to their least fixed point.
+// Nodes without an impaired dependency are never visited, and their
+// impairment stays 0 as the equations give. The impairments are written
+// straight into the result, indexed by ID. O(V/64 + C + E_C) for the C
+// nodes with an impaired dependency and their E_C edges, plus the
+// iterations inside cycles and the zeroed result of V entries.
+func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propagation {
+	n := len(x.pos)
 	s := getScratch(n)
 	defer scratchPool.Put(s)
-	seen, topo, base, cells := s.seen, s.topo, s.base, s.cells
-	q := s.queue[:0]
+	imp := make([]float64, n)
+	todo, seen := s.todo, s.seen
 	for _, sd := range seeds {
-		if k := x.pos[sd.Node]; sd.Impairment > base[k] {
-			base[k] = min(sd.Impairment, 1)
+		if sd.Impairment > imp[sd.Node] {
+			imp[sd.Node] = min(sd.Impairment, 1)
 		}
 	}
 	var failed []int32
 	for _, sd := range seeds {
-		k := x.pos[sd.Node]
-		if base[k] > Epsilon && topo[k/64]&(1<<(k%64)) == 0 {
-			topo[k/64] |= 1 << (k % 64)
-			failed = append(failed, sd.Node)
-			q = append(q, k)
-			if explain {
-				cells[k].hops = 0
+		u := sd.Node
+		if k := uint32(x.pos[u]); imp[u] > 0 && todo[k/64]&(1<<(k%64)) == 0 {
+			todo[k/64] |= 1 << (k % 64)
+			if imp[u] > Epsilon {
+				failed = append(failed, u)
 			}
 		}
-	}
-	// The walk, by position.
-	roff, rdep := x.roff, x.rdep
-	for i := 0; i < len(q); i++ {
-		k := q[i]
-		for _, d := range rdep[roff[k]:roff[k+1]] {
-			if topo[d/64]&(1<<(d%64)) == 0 {
-				topo[d/64] |= 1 << (d % 64)
-				q = append(q, d)
-			}
-		}
-	}
-	reached := len(q)
-	ev := evaluator{net: net, x: x, cells: cells, base: base, explain: explain, scratch: s.group}
-	order := net.Order()
-	skip := 0
-	for w, word := range topo {
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			k := w*64 + b
-			if k < skip { // a member of the cycle just done
-				word &^= 1 << b
-				continue
-			}
-			if x.single[w]&(1<<b) != 0 {
-				word &^= 1 << b
-				if x.compact {
-					ev.evalTerms(k)
-				} else {
-					ev.evalOne(order[k])
-				}
-				continue
-			}
-			// A cycle: its members have consecutive positions; take those
-			// reached (a cycle is reached whole or not at all).
-			c := net.Component(order[k])
-			end := k
-			for end < n && net.Component(order[end]) == c {
-				if topo[end/64]&(1<<(end%64)) != 0 {
-					q = append(q, order[end]) // q is free now: reuse its tail
-				}
-				end++
-			}
-			cyc := q[reached:]
-			ev.fixpoint(cyc)
-			if explain {
-				ev.explainCycle(cyc, s.loss)
-			}
-			q = q[:reached]
-			word &^= 1 << b
-			skip = end
-		}
-	}
-	// The results by ID, in one pass over the reached nodes in topological
-	// order, which also cleans the scratch.
-	p := &Propagation{Impairment: make([]float64, n), net: net, seedList: slices.Clone(seeds), seeds: failed}
-	if explain {
-		both := make([]int32, 2*n)
-		if len(both) > 0 { // fill with −1 by doubling copies (memmove)
-			both[0] = -1
-			for k := 1; k < len(both); k *= 2 {
-				copy(both[k:], both[:k])
-			}
-		}
-		p.Hops, p.Via = both[:n:n], both[n:]
 	}
 	affected := 0
-	for w, word := range topo {
-		topo[w] = 0
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			word &^= 1 << b
-			k := w*64 + b
-			c := cells[k]
-			cells[k], base[k] = cleanCell, 0
-			if c.imp <= Epsilon {
-				continue
-			}
-			u := order[k]
-			p.Impairment[u] = c.imp
+	// settle records node u's final impairment and marks its dependents
+	// from position from on.
+	settle := func(u int32, k int32, from uint32) {
+		v := imp[u]
+		if v <= 0 {
+			return
+		}
+		if v > Epsilon {
 			seen[u/64] |= 1 << (u % 64)
 			affected++
-			if explain {
-				p.Hops[u] = c.hops
-				if c.via >= 0 {
-					p.Via[u] = order[c.via]
-				}
+		} else {
+			s.tiny = append(s.tiny, u)
+		}
+		for _, d := range x.rdep[x.roff[k]:x.roff[k+1]] {
+			if d >= from {
+				todo[d/64] |= 1 << (d % 64)
 			}
 		}
 	}
-	p.Order = make([]int32, 0, affected)
+	for w := range todo {
+		for todo[w] != 0 { // marks may land in this word, above the bit taken
+			word := todo[w]
+			b := bits.TrailingZeros64(word)
+			todo[w] = word &^ (1 << b)
+			k := int32(w*64 + b)
+			if x.single[w]&(1<<b) != 0 {
+				u := x.order[k]
+				imp[u] = evalNode(x, terms, imp, k, imp[u], &s.group)
+				settle(u, k, 0)
+				continue
+			}
+			// A cycle: its members have consecutive positions, and k is
+			// the first marked one; all are evaluated, from their own
+			// impairments (imp holds those until now).
+			start := x.first[k]
+			end := k + 1
+			for int(end) < n && x.first[end] == start {
+				end++
+			}
+			members := x.order[start:end]
+			base := s.base[:0]
+			for _, u := range members {
+				base = append(base, imp[u])
+				imp[u] = 0
+			}
+			for round := 0; round < maxRounds; round++ {
+				delta := 0.0
+				for i, u := range members {
+					v := evalNode(x, terms, imp, start+int32(i), base[i], &s.group)
+					delta = max(delta, v-imp[u])
+					imp[u] = v
+				}
+				if delta <= convergence {
+					break
+				}
+			}
+			for i, u := range members {
+				p := uint32(start) + uint32(i)
+				todo[p/64] &^= 1 << (p % 64)
+				settle(u, start+int32(i), uint32(end))
+			}
+			s.base = base
+		}
+	}
+	for _, u := range s.tiny {
+		imp[u] = 0
+	}
+	s.tiny = s.tiny[:0]
+	order := make([]int32, 0, affected)
 	for w, word := range seen {
+		if word == 0 {
+			continue
+		}
 		seen[w] = 0
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			word &^= 1 << b
-			p.Order = append(p.Order, int32(w*64+b))
+			order = append(order, int32(w*64+b))
 		}
 	}
-	s.queue, s.group = q[:0], ev.scratch[:0]
-	return p
+	return &Propagation{Impairment: imp, Order: order, net: net, seeds: failed}
 }
 
-// evaluator computes one node's impairment from its dependencies', and
-// its explaining dependency when explain is set. State is by position.
-type evaluator struct {
-	net     Network
-	x       *netIndex
-	cells   []cell
-	base    []float64 // each node's own impairment
-	explain bool
-	scratch []float64
-}
-
-// at returns node u's state.
-func (e *evaluator) at(u int32) *cell { return &e.cells[e.x.pos[u]] }
-
-// fixpoint iterates a cycle's members (all candidates) from their current
-// values (0) up to the least fixed point.
-func (e *evaluator) fixpoint(scc []int32) {
-	for round := 0; round < maxRounds; round++ {
-		delta := 0.0
-		for _, u := range scc {
-			v := e.eval(u)
-			c := e.at(u)
-			delta = max(delta, v-c.imp)
-			c.imp = v
-		}
-		if delta <= convergence {
-			return
-		}
-	}
-}
-
-// eval returns u's impairment from its dependencies' current values.
-func (e *evaluator) eval(u int32) float64 {
-	b := e.base[e.x.pos[u]]
+// evalNode returns the impairment of the node at position k, whose own is
+// b, from its dependencies' current impairments: 1 − (1 − b)·Π(1 − w·x).
+// An unimpaired dependency multiplies by exactly 1, so every term is
+// multiplied in, without a branch.
+func evalNode[T term](x *netIndex, terms []T, imp []float64, k int32, b float64, buf *[]float64) float64 {
 	if b >= 1 {
 		return 1
 	}
 	keep := 1 - b
-	for _, r := range e.net.Requirements(u) {
-		if x := e.requirement(r); x > 0 {
-			keep *= 1 - r.Impact*x
+	sh := x.shift
+	mask, mark := T(1)<<sh-1, ^T(0)>>sh
+	impacts := x.impacts
+	ts := terms[x.off[k]:x.off[k+1]]
+	for t := 0; t < len(ts); t++ {
+		w := ts[t]
+		if hi := w >> sh; hi != mark {
+			keep *= 1 - impacts[hi]*imp[w&mask]
+			continue
 		}
+		c := int(w & mask)
+		h := ts[t+1]
+		ms := ts[t+2 : t+2+c]
+		t += 1 + c
+		keep *= 1 - impacts[h>>sh]*groupValue(ms, int(h&mask), imp, buf)
 	}
 	return 1 - keep
+}
+
+// groupValue is a failover group's impairment: the need-th smallest of
+// its members'.
+func groupValue[T term](ms []T, need int, imp []float64, buf *[]float64) float64 {
+	if len(ms) == 2 && need == 1 {
+		return min(imp[ms[0]], imp[ms[1]])
+	}
+	b := (*buf)[:0]
+	for _, m := range ms {
+		b = append(b, imp[m])
+	}
+	slices.Sort(b)
+	*buf = b
+	return b[need-1]
 }
 
 // better reports whether a chain of h hops through v, losing loss, beats
@@ -431,187 +419,125 @@ func better(h int32, loss float64, v int32, bestH int32, bestL float64, bestV in
 	return bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && v < bestV)
 }
 
-// evalOne sets the impairment of u, a component of its own whose
-// dependencies are final, and its explaining dependency: of the
-// contributing dependencies (impaired, through an impaired requirement;
-// a group only when the group itself is impaired), the one with the
-// shortest chain from a seed, ties going to the one that costs the most,
-// then to the lower ID. Seeds keep hop count 0. evalTerms does the same
-// on the compact terms.
-func (e *evaluator) evalOne(u int32) {
-	c := e.at(u)
-	b := e.base[e.x.pos[u]]
-	if b >= 1 {
-		c.imp = 1
+// ExplainPaths fills Hops and Via, once. Each affected node is explained
+// by one of its contributing dependencies (impaired by more than Epsilon,
+// through a requirement impaired by more than Epsilon; a group's members
+// only when the group itself is): the one with the shortest chain from a
+// seed, ties going to the one that costs the most, then to the lower ID.
+// Seeds keep hop count 0. The affected nodes are visited in the
+// dependencies-first order, so a node's dependencies are explained before
+// it; a cycle's members are relaxed until nothing changes. O(V + C + E_C)
+// for the C affected nodes and their E_C requirement edges.
+func (p *Propagation) ExplainPaths() {
+	if p.Hops != nil {
 		return
 	}
-	keep := 1 - b
-	explain := e.explain && c.hops != 0
-	bestH, bestV, bestL := int32(-1), int32(-1), 0.0
-	for _, r := range e.net.Requirements(u) {
-		x := e.requirement(r)
-		if x <= 0 {
-			continue
-		}
-		keep *= 1 - r.Impact*x
-		if !explain || x <= Epsilon || r.Impact <= 0 {
-			continue
-		}
-		for _, v := range e.net.Members(r) {
-			cv := e.at(v)
-			if cv.hops < 0 || cv.imp <= Epsilon {
-				continue
-			}
-			if loss, h := r.Impact*min(x, cv.imp), cv.hops+1; better(h, loss, v, bestH, bestL, bestV) {
-				bestH, bestV, bestL = h, v, loss
-			}
-		}
-	}
-	c.imp = 1 - keep
-	if bestH >= 0 && c.imp > Epsilon {
-		c.hops, c.via = bestH, e.x.pos[bestV]
+	x := indexOf(p.net)
+	if x.wide {
+		explain(x, x.terms64, p)
+	} else {
+		explain(x, x.terms32, p)
 	}
 }
 
-// evalTerms is evalOne for the node at position k, on its compact terms.
-func (e *evaluator) evalTerms(k int) {
-	cells := e.cells
-	b := e.base[k]
-	if b >= 1 {
-		cells[k].imp = 1
-		return
-	}
-	keep := 1 - b
-	explain := e.explain && cells[k].hops != 0
-	bestH, bestP, bestL := int32(-1), int32(-1), 0.0
-	x := e.x
-	order := x.order
-	dep, wi := x.dep[x.off[k]:x.off[k+1]], x.imp[x.off[k]:x.off[k+1]]
-	for t := 0; t < len(dep); t++ {
-		d := dep[t]
-		impact := x.impacts[wi[t]]
-		if d >= 0 { // a single dependency
-			cv := cells[d]
-			if cv.imp <= 0 {
-				continue
-			}
-			keep *= 1 - impact*cv.imp
-			if explain && cv.imp > Epsilon && cv.hops >= 0 {
-				// Positions compare by their nodes' IDs, only on a tie.
-				if loss, h := impact*cv.imp, cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[d] < order[bestP]) {
-					bestH, bestP, bestL = h, d, loss
-				}
-			}
-			continue
-		}
-		c := int(-d)
-		need := dep[t+1]
-		ms := dep[t+2 : t+2+c]
-		t += 1 + c
-		xg := e.groupValue(ms, need)
-		if xg <= 0 {
-			continue
-		}
-		keep *= 1 - impact*xg
-		if !explain || xg <= Epsilon {
-			continue
-		}
-		for _, m := range ms {
-			cv := cells[m]
-			if cv.hops < 0 || cv.imp <= Epsilon {
-				continue
-			}
-			if loss, h := impact*min(xg, cv.imp), cv.hops+1; bestH < 0 || h < bestH || h == bestH && (loss > bestL || loss == bestL && order[m] < order[bestP]) {
-				bestH, bestP, bestL = h, m, loss
-			}
+func explain[T term](x *netIndex, terms []T, p *Propagation) {
+	n := len(p.Impairment)
+	both := make([]int32, 2*n)
+	if len(both) > 0 { // fill with −1 by doubling copies (memmove)
+		both[0] = -1
+		for k := 1; k < len(both); k *= 2 {
+			copy(both[k:], both[:k])
 		}
 	}
-	cells[k].imp = 1 - keep
-	if bestH >= 0 && cells[k].imp > Epsilon {
-		cells[k].hops, cells[k].via = bestH, bestP
+	hops, via := both[:n:n], both[n:]
+	for _, u := range p.seeds {
+		hops[u] = 0
 	}
-}
-
-// groupValue is a group's impairment: the need-th smallest of its
-// members' (given by position).
-func (e *evaluator) groupValue(ms []int32, need int32) float64 {
-	if len(ms) == 2 && need == 1 {
-		return min(e.cells[ms[0]].imp, e.cells[ms[1]].imp)
+	imp := p.Impairment
+	at := make([]uint64, (n+63)/64) // the affected nodes, by position
+	for _, u := range p.Order {
+		k := x.pos[u]
+		at[k/64] |= 1 << (k % 64)
 	}
-	e.scratch = e.scratch[:0]
-	for _, m := range ms {
-		e.scratch = append(e.scratch, e.cells[m].imp)
-	}
-	slices.Sort(e.scratch)
-	return e.scratch[need-1]
-}
-
-// requirement returns a requirement's impairment: its target's, or the
-// Min-th smallest of a group's members'.
-func (e *evaluator) requirement(r graph.Requirement) float64 {
-	ms := e.net.Members(r)
-	if !r.Group {
-		return e.at(ms[0]).imp
-	}
-	e.scratch = e.scratch[:0]
-	for _, m := range ms {
-		e.scratch = append(e.scratch, e.at(m).imp)
-	}
-	slices.Sort(e.scratch)
-	return e.scratch[r.Min-1]
-}
-
-// explainCycle assigns a cycle's members their explaining dependencies
-// (as evalOne does) by relaxing them until nothing changes; bestLoss is a
-// clean buffer of V entries, cleaned again after.
-func (e *evaluator) explainCycle(scc []int32, bestLoss []float64) {
-	relax := func(u int32) bool {
-		c := e.at(u)
-		if c.hops == 0 || c.imp <= Epsilon {
+	sh := x.shift
+	mask, mark := T(1)<<sh-1, ^T(0)>>sh
+	var buf, bestLoss []float64
+	// relax offers node u (at position k) each of its contributing
+	// dependencies as the explanation, keeping the best; bestL is the loss
+	// through the current one.
+	relax := func(u, k int32, bestL *float64) bool {
+		if hops[u] == 0 || imp[u] <= Epsilon {
 			return false
 		}
 		changed := false
-		for _, r := range e.net.Requirements(u) {
-			x := e.requirement(r)
-			if x <= Epsilon || r.Impact <= 0 {
+		offer := func(v int32, loss float64) {
+			if hops[v] < 0 || imp[v] <= Epsilon {
+				return
+			}
+			if h := hops[v] + 1; better(h, loss, v, hops[u], *bestL, via[u]) {
+				hops[u], via[u], *bestL = h, v, loss
+				changed = true
+			}
+		}
+		ts := terms[x.off[k]:x.off[k+1]]
+		for t := 0; t < len(ts); t++ {
+			w := ts[t]
+			if hi := w >> sh; hi != mark {
+				d := int32(w & mask)
+				offer(d, x.impacts[hi]*imp[d])
 				continue
 			}
-			for _, v := range e.net.Members(r) {
-				cv := e.at(v)
-				if cv.hops < 0 || cv.imp <= Epsilon {
-					continue
-				}
-				loss, h := r.Impact*min(x, cv.imp), cv.hops+1
-				var via int32 = -1
-				if c.via >= 0 {
-					via = e.net.Order()[c.via]
-				}
-				if !better(h, loss, v, c.hops, bestLoss[u], via) {
-					continue
-				}
-				c.hops, c.via, bestLoss[u] = h, e.x.pos[v], loss
-				changed = true
+			c := int(w & mask)
+			h := ts[t+1]
+			ms := ts[t+2 : t+2+c]
+			t += 1 + c
+			xg := groupValue(ms, int(h&mask), imp, &buf)
+			if xg <= Epsilon {
+				continue
+			}
+			for _, m := range ms {
+				offer(int32(m), x.impacts[h>>sh]*min(xg, imp[m]))
 			}
 		}
 		return changed
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, u := range scc {
-			if relax(u) {
-				changed = true
+	for w := range at {
+		for at[w] != 0 {
+			b := bits.TrailingZeros64(at[w])
+			at[w] &^= 1 << b
+			k := int32(w*64 + b)
+			if x.single[w]&(1<<b) != 0 {
+				var bestL float64
+				relax(x.order[k], k, &bestL)
+				continue
+			}
+			start := x.first[k]
+			end := k + 1
+			for int(end) < n && x.first[end] == start {
+				end++
+			}
+			for q := k; q < end; q++ {
+				at[q/64] &^= 1 << (q % 64)
+			}
+			members := x.order[start:end]
+			bestLoss = append(bestLoss[:0], make([]float64, len(members))...)
+			for changed := true; changed; {
+				changed = false
+				for i, u := range members {
+					if relax(u, start+int32(i), &bestLoss[i]) {
+						changed = true
+					}
+				}
 			}
 		}
 	}
-	for _, u := range scc {
-		bestLoss[u] = 0
-	}
+	p.Hops, p.Via = hops, via
 }
 
 // Path returns the explaining path of node u, from a failed node to u; nil
 // when u is unaffected.
 func (p *Propagation) Path(u int32) []int32 {
-	p.explainPaths()
+	p.ExplainPaths()
 	if p.Hops[u] < 0 {
 		return nil
 	}

@@ -123,6 +123,7 @@ func Build(g *graph.Graph, opts Options) *View {
 	onPath := map[[2]int32]bool{}
 	var risk *blast.AtRisk
 	if opts.Blast != nil {
+		opts.Blast.ExplainPaths()
 		for _, u := range opts.Blast.Order {
 			if v := opts.Blast.Via[u]; v >= 0 {
 				onPath[[2]int32{u, v}] = true
