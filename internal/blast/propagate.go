@@ -92,14 +92,13 @@ func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 // the graph's requirement, member and impact arrays.
 //
 // A term is one unsigned word: the high bits hold an index into impacts,
-// the low shift bits a node ID. The terms of the node at position p are
+// the low bits a node ID (see layout). The terms of the node at position p are
 // terms[off[p]:off[p+1]], in the order of its requirements, those of zero
 // impact left out (they cost nothing and explain nothing). A single
 // dependency is one term, impact and dependency. A failover group of c
 // members needing Min is c+2 terms: the group mark (all high bits set)
 // with c, the impact with Min, then the members' IDs. The terms are 32
-// bits wide when the IDs and impact indexes fit (shift = bits of the
-// largest ID), else 64 bits.
+// bits wide when the IDs and impact indexes fit, else 64 bits.
 type netIndex struct {
 	order  []int32  // position → node: net.Order()
 	pos    []int32  // node → position
@@ -110,7 +109,6 @@ type netIndex struct {
 	terms32 []uint32
 	terms64 []uint64 // used when wide
 	wide    bool
-	shift   uint
 	impacts []float64
 
 	// The dependents of the node at position p, by position, are
@@ -121,6 +119,19 @@ type netIndex struct {
 
 // term is a packed requirement word (see netIndex).
 type term interface{ ~uint32 | ~uint64 }
+
+// layout returns how a term of type T is split: the ID in the low sh bits
+// (mask), the impact index above; mark, all high bits set, starts a group.
+// A 32-bit term holds IDs below 2²⁴ and 255 impacts, a 64-bit one 32 bits
+// of each. The values are constants in each instantiation, so that the
+// evaluation loop keeps its registers for the data.
+func layout[T term]() (sh uint, mask, mark T) {
+	sh = 24
+	if ^T(0) > math.MaxUint32 {
+		sh = 32
+	}
+	return sh, T(1)<<sh - 1, ^T(0) >> sh
+}
 
 // indexes caches a netIndex per graph without keeping the graph alive.
 var indexes sync.Map // weak.Pointer[graph.Graph] → *netIndex
@@ -195,13 +206,12 @@ func buildIndex(net Network, wide bool) *netIndex {
 		}
 		x.off[k+1] = int32(len(high))
 	}
-	x.shift = uint(max(1, bits.Len32(uint32(n))))
-	x.wide = wide || uint64(len(x.impacts)) >= 1<<(32-x.shift)
+	_, mask32, mark32 := layout[uint32]()
+	x.wide = wide || n > int(mask32)+1 || len(x.impacts) > int(mark32)
 	if x.wide {
-		x.shift = 32
-		x.terms64 = pack[uint64](high, low, x.shift)
+		x.terms64 = pack[uint64](high, low)
 	} else {
-		x.terms32 = pack[uint32](high, low, x.shift)
+		x.terms32 = pack[uint32](high, low)
 	}
 	x.rdep = make([]uint32, 0, len(low))
 	for k, u := range order {
@@ -213,9 +223,9 @@ func buildIndex(net Network, wide bool) *netIndex {
 	return x
 }
 
-// pack packs (high, low) pairs into terms of the given ID width.
-func pack[T term](high, low []uint32, shift uint) []T {
-	mark := ^T(0) >> shift
+// pack packs (high, low) pairs into terms.
+func pack[T term](high, low []uint32) []T {
+	shift, _, mark := layout[T]()
 	out := make([]T, len(high))
 	for i, h := range high {
 		hi := T(h)
@@ -378,8 +388,7 @@ func evalNode[T term](x *netIndex, terms []T, imp []float64, k int32, b float64,
 		return 1
 	}
 	keep := 1 - b
-	sh := x.shift
-	mask, mark := T(1)<<sh-1, ^T(0)>>sh
+	sh, mask, mark := layout[T]()
 	impacts := x.impacts
 	ts := terms[x.off[k]:x.off[k+1]]
 	for t := 0; t < len(ts); t++ {
@@ -459,8 +468,7 @@ func explain[T term](x *netIndex, terms []T, p *Propagation) {
 		k := x.pos[u]
 		at[k/64] |= 1 << (k % 64)
 	}
-	sh := x.shift
-	mask, mark := T(1)<<sh-1, ^T(0)>>sh
+	sh, mask, mark := layout[T]()
 	var buf, bestLoss []float64
 	// relax offers node u (at position k) each of its contributing
 	// dependencies as the explanation, keeping the best; bestL is the loss
