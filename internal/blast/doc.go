@@ -25,11 +25,12 @@
 // node is down at impairment 1 and degraded above 0.
 //
 // Cycles are allowed. The impairments are the least fixed point of these
-// equations: only the nodes downstream of a failure can change, they are
-// split into strongly connected components (Tarjan 1972), components are
-// evaluated dependencies first, and inside a cycle the equations are
-// iterated from 0 (Kleene iteration of a monotone map) until no value moves
-// by more than 1e-12. Without cycles each node is evaluated once.
+// equations: only the nodes with an impaired dependency can change, and
+// only they are evaluated, in one pass over the strongly connected
+// components (Tarjan 1972) in dependencies-first order; inside a cycle the
+// equations are iterated from 0 (Kleene iteration of a monotone map) until
+// no value moves by more than 1e-12. Without cycles each node is evaluated
+// once. The explaining paths are derived afterwards, on demand.
 //
 // At risk is a third state, computed by a separate pass over the
 // propagation (FindAtRisk): a node the numbers leave healthy that depends

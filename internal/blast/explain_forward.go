@@ -1,7 +1,7 @@
 package blast
 
-// PropagateImpairments computes the impairments (and explaining paths)
-// that follow from the seeds, for the diagnosis, which calls it once per
+// PropagateImpairments computes the impairments (the explaining paths on
+// demand) that follow from the seeds, for the diagnosis, which calls it once per
 // hypothesis. It is PropagateSeeds: the propagation visits only the
 // affected cone of a per-graph index, so a failure stopped by failover
 // groups costs what it impairs, not what it could reach.
