@@ -463,49 +463,60 @@ func explain[T term](x *netIndex, terms []T, p *Propagation) {
 		hops[u] = 0
 	}
 	imp := p.Impairment
-	at := make([]uint64, (n+63)/64) // the affected nodes, by position
+	s := getScratch(n)
+	defer scratchPool.Put(s)
+	at := s.todo // the affected nodes, by position; clean again at the end
 	for _, u := range p.Order {
 		k := x.pos[u]
 		at[k/64] |= 1 << (k % 64)
 	}
 	sh, mask, mark := layout[T]()
-	var buf, bestLoss []float64
+	var bestLoss []float64
 	// relax offers node u (at position k) each of its contributing
 	// dependencies as the explanation, keeping the best; bestL is the loss
-	// through the current one.
+	// through the current one. A dependency with a hop count is impaired
+	// by more than Epsilon (seeds and explained nodes are), and one whose
+	// chain is longer than the best so far cannot win.
 	relax := func(u, k int32, bestL *float64) bool {
-		if hops[u] == 0 || imp[u] <= Epsilon {
+		bh, bv, bl := hops[u], via[u], *bestL
+		if bh == 0 || imp[u] <= Epsilon {
 			return false
 		}
 		changed := false
-		offer := func(v int32, loss float64) {
-			if hops[v] < 0 || imp[v] <= Epsilon {
-				return
-			}
-			if h := hops[v] + 1; better(h, loss, v, hops[u], *bestL, via[u]) {
-				hops[u], via[u], *bestL = h, v, loss
-				changed = true
-			}
-		}
 		ts := terms[x.off[k]:x.off[k+1]]
 		for t := 0; t < len(ts); t++ {
 			w := ts[t]
 			if hi := w >> sh; hi != mark {
 				d := int32(w & mask)
-				offer(d, x.impacts[hi]*imp[d])
+				h := hops[d] + 1
+				if h <= 0 || bh >= 0 && h > bh {
+					continue
+				}
+				if loss := x.impacts[hi] * imp[d]; better(h, loss, d, bh, bl, bv) {
+					bh, bv, bl, changed = h, d, loss, true
+				}
 				continue
 			}
 			c := int(w & mask)
-			h := ts[t+1]
+			g := ts[t+1]
 			ms := ts[t+2 : t+2+c]
 			t += 1 + c
-			xg := groupValue(ms, int(h&mask), imp, &buf)
+			xg := groupValue(ms, int(g&mask), imp, &s.group)
 			if xg <= Epsilon {
 				continue
 			}
 			for _, m := range ms {
-				offer(int32(m), x.impacts[h>>sh]*min(xg, imp[m]))
+				h := hops[m] + 1
+				if h <= 0 || bh >= 0 && h > bh {
+					continue
+				}
+				if loss := x.impacts[g>>sh] * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
+					bh, bv, bl, changed = h, int32(m), loss, true
+				}
 			}
+		}
+		if changed {
+			hops[u], via[u], *bestL = bh, bv, bl
 		}
 		return changed
 	}
