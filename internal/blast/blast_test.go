@@ -1,14 +1,11 @@
 package blast
 
 import (
-	"slices"
-
 	"github.com/google/go-cmp/cmp"
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/testmodel"
 )
@@ -237,52 +234,5 @@ func TestByNode(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
-	}
-}
-
-func TestPropagateImpairmentsMatchesPropagateSeeds(t *testing.T) {
-	g := build(t, `  - {id: a, kind: component}
-  - {id: b, kind: component, depends_on: [a]}
-  - {id: c, kind: component, depends_on: [{id: b, impact: 0.5}]}
-`)
-	seeds := []Seed{{Node: 0, Impairment: 1}}
-	p, q := PropagateSeeds(g, seeds), PropagateImpairments(g, seeds)
-	for i := range p.Impairment {
-		if p.Impairment[i] != q.Impairment[i] {
-			t.Fatalf("node %d: got:%v want:%v", i, q.Impairment[i], p.Impairment[i])
-		}
-	}
-	if got, want := q.Path(2), p.Path(2); len(got) != len(want) {
-		t.Fatalf("path: got:%v want:%v", got, want)
-	}
-}
-
-// TestPropagateImpairmentsOnGeneratedModels compares the sparse forward
-// model with PropagateSeeds on fixed-seed generated models, single and
-// paired failures.
-func TestPropagateImpairmentsOnGeneratedModels(t *testing.T) {
-	for seed := uint64(1); seed <= 3; seed++ {
-		g, err := graph.Build(gen.Generate(gen.Sized(800, 3500, seed)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k := 0; k < 60; k++ {
-			seeds := []Seed{{Node: int32((k * 37) % g.Len()), Impairment: 1}}
-			if k%3 == 0 {
-				seeds = append(seeds, Seed{Node: int32((k*101 + 7) % g.Len()), Impairment: 0.5})
-			}
-			p, q := PropagateSeeds(g, seeds), PropagateImpairments(g, seeds)
-			if !slices.Equal(p.Order, q.Order) {
-				t.Fatalf("seed %d %v: order differs: %d vs %d nodes", seed, seeds, len(p.Order), len(q.Order))
-			}
-			for _, u := range p.Order {
-				if d := p.Impairment[u] - q.Impairment[u]; d > 1e-9 || d < -1e-9 {
-					t.Fatalf("seed %d %v node %d: got:%v want:%v", seed, seeds, u, q.Impairment[u], p.Impairment[u])
-				}
-				if !slices.Equal(p.Path(u), q.Path(u)) {
-					t.Fatalf("seed %d %v node %d: path got:%v want:%v", seed, seeds, u, q.Path(u), p.Path(u))
-				}
-			}
-		}
 	}
 }

@@ -17,7 +17,7 @@ func TestUpperBoundsHold(t *testing.T) {
 	cands, _ := d.candidates()
 	ub := d.upperBounds(cands)
 	for _, c := range cands {
-		p := blast.PropagateImpairments(d.net, []blast.Seed{{Node: c, Impairment: 1}})
+		p := blast.PropagateSeeds(d.net, []blast.Seed{{Node: c, Impairment: 1}})
 		if s := d.score([]int32{c}, p, nil); s > ub[c]+1e-9 {
 			t.Errorf("%s: score %.3f above its bound %.3f", d.sub.ModelNode(c).ID, s, ub[c])
 		}

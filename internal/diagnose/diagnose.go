@@ -186,7 +186,7 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 						return
 					}
 					c := batch[i]
-					p := blast.PropagateImpairments(d.net, []blast.Seed{{Node: c, Impairment: 1}})
+					p := blast.PropagateSeeds(d.net, []blast.Seed{{Node: c, Impairment: 1}})
 					scored[i] = hypo{roots: []int32{c}, score: d.scoreWith(sc, []int32{c}, p, nil), depth: depth[c]}
 					imps[i] = p.Impairment
 				}
@@ -253,7 +253,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int, kept m
 			radius[i] = x
 			continue
 		}
-		radius[i] = blast.PropagateImpairments(d.net, []blast.Seed{{Node: h.roots[0], Impairment: 1}}).Impairment
+		radius[i] = blast.PropagateSeeds(d.net, []blast.Seed{{Node: h.roots[0], Impairment: 1}}).Impairment
 	}
 	nested := func(i, j int) bool {
 		return radius[i][pool[j].roots[0]] > 0 || radius[j][pool[i].roots[0]] > 0
@@ -291,7 +291,7 @@ func (d *diag) combine(singles []hypo, opts Options, depth map[int32]int, kept m
 			seeds[k] = blast.Seed{Node: r, Impairment: 1}
 			dp += depth[r]
 		}
-		p := blast.PropagateImpairments(d.net, seeds)
+		p := blast.PropagateSeeds(d.net, seeds)
 		slices.Sort(roots)
 		return hypo{roots: roots, score: d.score(roots, p, nil), depth: dp}
 	}
@@ -1047,7 +1047,7 @@ func (d *diag) describe(h hypo, prob float64) Hypothesis {
 	for k, r := range h.roots {
 		seeds[k] = blast.Seed{Node: r, Impairment: 1}
 	}
-	p := blast.PropagateImpairments(d.net, seeds) // paths on demand
+	p := blast.PropagateSeeds(d.net, seeds) // paths on demand
 	var factors []Factor
 	score := d.score(h.roots, p, &factors)
 	out := Hypothesis{Nodes: ids(g, h.roots), Layer: d.g.Layer(d.fromSub[h.roots[0]]), Score: math.Round(score*1e4) / 1e4,
