@@ -246,12 +246,13 @@ func readExpected(t testing.TB) []expectedRow {
 
 // heavyModels take more than about half a second here: they run in
 // TestHeavyExpected, which CI runs (DEPGRAPH_HEAVY=1, see
-// internal/testenv); TestExpected checks all the others.
+// internal/testenv); TestExpected checks all the others (edf9202, edfpa14p
+// and edfpa15b among them since the preprocessing brought them under 0.2 s).
 //
 // das9701 is among them: SCRAM 0.16.2 and XFTA 2.0.1 fail on it, but its
 // count and probability are published, and the engine reproduces both
 // (about 20–30 s and 2 GB, with the depth-first variable order).
-var heavyModels = []string{"cea9601", "CEA9601", "das9701", "edf9202", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r", "edfpa14p", "edfpa15b"}
+var heavyModels = []string{"cea9601", "CEA9601", "das9701", "edf9203", "edfpa14b", "edfpa14o", "edfpa14q", "edfpa14r"}
 
 // isHeavy reports whether a row of EXPECTED.tsv is one of heavyModels.
 func isHeavy(name string) bool {
