@@ -126,7 +126,7 @@ func Run(g *graph.Graph, failed []string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := Propagate(g, ids)
+	p := PropagateSeedsPaths(g, failedSeeds(ids)) // Describe needs the paths
 	return Describe(g, ids, p), nil
 }
 

@@ -58,11 +58,16 @@ type Propagation struct {
 // Propagate computes the impairments that follow from failing the given
 // nodes (see the package doc for the semantics).
 func Propagate(net Network, failed []int32) *Propagation {
+	return PropagateSeeds(net, failedSeeds(failed))
+}
+
+// failedSeeds returns the seeds that fail the given nodes.
+func failedSeeds(failed []int32) []Seed {
 	seeds := make([]Seed, len(failed))
 	for i, f := range failed {
 		seeds[i] = Seed{Node: f, Impairment: 1}
 	}
-	return PropagateSeeds(net, seeds)
+	return seeds
 }
 
 // Seed is a node impaired on its own: by an observed incident, or failed
@@ -79,9 +84,22 @@ type Seed struct {
 func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 	x := indexOf(net)
 	if x.wide {
-		return propagate(x, x.terms64, net, seeds)
+		return propagate(x, x.terms64, net, seeds, false)
 	}
-	return propagate(x, x.terms32, net, seeds)
+	return propagate(x, x.terms32, net, seeds, false)
+}
+
+// PropagateSeedsPaths is PropagateSeeds with the explaining paths (Hops
+// and Via, as ExplainPaths gives them) computed in the same pass: each
+// node is explained as soon as its impairment is final, while its
+// dependencies' impairments are still in cache. For callers that need the
+// paths anyway (Describe).
+func PropagateSeedsPaths(net Network, seeds []Seed) *Propagation {
+	x := indexOf(net)
+	if x.wide {
+		return propagate(x, x.terms64, net, seeds, true)
+	}
+	return propagate(x, x.terms32, net, seeds, true)
 }
 
 // netIndex is what the propagation reads of a network, laid out for it
@@ -249,6 +267,7 @@ type scratch struct {
 	tiny  []int32
 	group []float64
 	base  []float64
+	loss  []float64 // a cycle's best losses while explaining it
 }
 
 var scratchPool sync.Pool
@@ -274,7 +293,11 @@ func getScratch(n int) *scratch {
 // straight into the result, indexed by ID. O(V/64 + C + E_C) for the C
 // nodes with an impaired dependency and their E_C edges, plus the
 // iterations inside cycles and the zeroed result of V entries.
-func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propagation {
+//
+// With paths, Hops and Via are filled as well: a node is explained (relax)
+// right after its impairment is settled, a cycle's members after its fixed
+// point, exactly as ExplainPaths would explain them afterwards.
+func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths bool) *Propagation {
 	n := len(x.pos)
 	s := getScratch(n)
 	defer scratchPool.Put(s)
@@ -293,6 +316,13 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propa
 			if imp[u] > Epsilon {
 				failed = append(failed, u)
 			}
+		}
+	}
+	var hops, via []int32
+	if paths {
+		hops, via = unexplained(n)
+		for _, u := range failed {
+			hops[u] = 0
 		}
 	}
 	affected := 0
@@ -323,7 +353,11 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propa
 			k := int32(w*64 + b)
 			if x.single[w]&(1<<b) != 0 {
 				u := x.order[k]
-				imp[u] = evalNode(x, terms, imp, k, imp[u], &s.group)
+				if paths && hops[u] != 0 {
+					imp[u] = evalExplain(x, terms, imp, hops, via, u, k, &s.group)
+				} else {
+					imp[u] = evalNode(x, terms, imp, k, imp[u], &s.group)
+				}
 				settle(u, k, 0)
 				continue
 			}
@@ -358,6 +392,9 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propa
 				settle(u, start+int32(i), uint32(end))
 			}
 			s.base = base
+			if paths {
+				relaxCycle(x, terms, imp, hops, via, start, members, &s.loss, &s.group)
+			}
 		}
 	}
 	for _, u := range s.tiny {
@@ -376,7 +413,7 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed) *Propa
 			order = append(order, int32(w*64+b))
 		}
 	}
-	return &Propagation{Impairment: imp, Order: order, net: net, seeds: failed}
+	return &Propagation{Impairment: imp, Hops: hops, Via: via, Order: order, net: net, seeds: failed}
 }
 
 // evalNode returns the impairment of the node at position k, whose own is
@@ -404,6 +441,54 @@ func evalNode[T term](x *netIndex, terms []T, imp []float64, k int32, b float64,
 		keep *= 1 - impacts[h>>sh]*groupValue(ms, int(h&mask), imp, buf)
 	}
 	return 1 - keep
+}
+
+// evalExplain is evalNode and relax in one pass over the terms, for a
+// node u at position k outside any cycle and not a seed that explains
+// itself: it returns u's impairment and, when that is more than Epsilon,
+// sets u's hop count and explaining dependency. The dependencies are
+// final, so one offer each is enough; the losses are the products the
+// impairment multiplies in.
+func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, u, k int32, buf *[]float64) float64 {
+	keep := 1 - imp[u]
+	sh, mask, mark := layout[T]()
+	impacts := x.impacts
+	bh, bv, bl := int32(-1), int32(-1), 0.0
+	ts := terms[x.off[k]:x.off[k+1]]
+	for t := 0; t < len(ts); t++ {
+		w := ts[t]
+		if hi := w >> sh; hi != mark {
+			d := int32(w & mask)
+			loss := impacts[hi] * imp[d]
+			keep *= 1 - loss
+			if h := hops[d] + 1; h > 0 && (bh < 0 || h <= bh) && better(h, loss, d, bh, bl, bv) {
+				bh, bv, bl = h, d, loss
+			}
+			continue
+		}
+		c := int(w & mask)
+		g := ts[t+1]
+		ms := ts[t+2 : t+2+c]
+		t += 1 + c
+		xg := groupValue(ms, int(g&mask), imp, buf)
+		wg := impacts[g>>sh]
+		keep *= 1 - wg*xg
+		if xg <= Epsilon {
+			continue
+		}
+		for _, m := range ms {
+			if h := hops[m] + 1; h > 0 && (bh < 0 || h <= bh) {
+				if loss := wg * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
+					bh, bv, bl = h, int32(m), loss
+				}
+			}
+		}
+	}
+	v := 1 - keep
+	if v > Epsilon && bh > 0 {
+		hops[u], via[u] = bh, bv
+	}
+	return v
 }
 
 // groupValue is a failover group's impairment: the need-th smallest of
@@ -451,14 +536,7 @@ func (p *Propagation) ExplainPaths() {
 
 func explain[T term](x *netIndex, terms []T, p *Propagation) {
 	n := len(p.Impairment)
-	both := make([]int32, 2*n)
-	if len(both) > 0 { // fill with −1 by doubling copies (memmove)
-		both[0] = -1
-		for k := 1; k < len(both); k *= 2 {
-			copy(both[k:], both[:k])
-		}
-	}
-	hops, via := both[:n:n], both[n:]
+	hops, via := unexplained(n)
 	for _, u := range p.seeds {
 		hops[u] = 0
 	}
@@ -470,56 +548,6 @@ func explain[T term](x *netIndex, terms []T, p *Propagation) {
 		k := x.pos[u]
 		at[k/64] |= 1 << (k % 64)
 	}
-	sh, mask, mark := layout[T]()
-	var bestLoss []float64
-	// relax offers node u (at position k) each of its contributing
-	// dependencies as the explanation, keeping the best; bestL is the loss
-	// through the current one. A dependency with a hop count is impaired
-	// by more than Epsilon (seeds and explained nodes are), and one whose
-	// chain is longer than the best so far cannot win.
-	relax := func(u, k int32, bestL *float64) bool {
-		bh, bv, bl := hops[u], via[u], *bestL
-		if bh == 0 || imp[u] <= Epsilon {
-			return false
-		}
-		changed := false
-		ts := terms[x.off[k]:x.off[k+1]]
-		for t := 0; t < len(ts); t++ {
-			w := ts[t]
-			if hi := w >> sh; hi != mark {
-				d := int32(w & mask)
-				h := hops[d] + 1
-				if h <= 0 || bh >= 0 && h > bh {
-					continue
-				}
-				if loss := x.impacts[hi] * imp[d]; better(h, loss, d, bh, bl, bv) {
-					bh, bv, bl, changed = h, d, loss, true
-				}
-				continue
-			}
-			c := int(w & mask)
-			g := ts[t+1]
-			ms := ts[t+2 : t+2+c]
-			t += 1 + c
-			xg := groupValue(ms, int(g&mask), imp, &s.group)
-			if xg <= Epsilon {
-				continue
-			}
-			for _, m := range ms {
-				h := hops[m] + 1
-				if h <= 0 || bh >= 0 && h > bh {
-					continue
-				}
-				if loss := x.impacts[g>>sh] * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
-					bh, bv, bl, changed = h, int32(m), loss, true
-				}
-			}
-		}
-		if changed {
-			hops[u], via[u], *bestL = bh, bv, bl
-		}
-		return changed
-	}
 	for w := range at {
 		for at[w] != 0 {
 			b := bits.TrailingZeros64(at[w])
@@ -527,7 +555,7 @@ func explain[T term](x *netIndex, terms []T, p *Propagation) {
 			k := int32(w*64 + b)
 			if x.single[w]&(1<<b) != 0 {
 				var bestL float64
-				relax(x.order[k], k, &bestL)
+				relax(x, terms, imp, hops, via, x.order[k], k, &bestL, &s.group)
 				continue
 			}
 			start := x.first[k]
@@ -538,19 +566,92 @@ func explain[T term](x *netIndex, terms []T, p *Propagation) {
 			for q := k; q < end; q++ {
 				at[q/64] &^= 1 << (q % 64)
 			}
-			members := x.order[start:end]
-			bestLoss = append(bestLoss[:0], make([]float64, len(members))...)
-			for changed := true; changed; {
-				changed = false
-				for i, u := range members {
-					if relax(u, start+int32(i), &bestLoss[i]) {
-						changed = true
-					}
-				}
-			}
+			relaxCycle(x, terms, imp, hops, via, start, x.order[start:end], &s.loss, &s.group)
 		}
 	}
 	p.Hops, p.Via = hops, via
+}
+
+// unexplained returns hop counts and explaining dependencies for n nodes,
+// all −1, in one allocation.
+func unexplained(n int) (hops, via []int32) {
+	both := make([]int32, 2*n)
+	if len(both) > 0 { // fill with −1 by doubling copies (memmove)
+		both[0] = -1
+		for k := 1; k < len(both); k *= 2 {
+			copy(both[k:], both[:k])
+		}
+	}
+	return both[:n:n], both[n:]
+}
+
+// relax offers node u (at position k) each of its contributing
+// dependencies as the explanation, keeping the best in hops and via;
+// bestL is the loss through the current one. A dependency with a hop
+// count is impaired by more than Epsilon (seeds and explained nodes are),
+// and one whose chain is longer than the best so far cannot win. It
+// reports whether u's explanation changed.
+func relax[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, u, k int32, bestL *float64, buf *[]float64) bool {
+	bh, bv, bl := hops[u], via[u], *bestL
+	if bh == 0 || imp[u] <= Epsilon {
+		return false
+	}
+	sh, mask, mark := layout[T]()
+	changed := false
+	ts := terms[x.off[k]:x.off[k+1]]
+	for t := 0; t < len(ts); t++ {
+		w := ts[t]
+		if hi := w >> sh; hi != mark {
+			d := int32(w & mask)
+			h := hops[d] + 1
+			if h <= 0 || bh >= 0 && h > bh {
+				continue
+			}
+			if loss := x.impacts[hi] * imp[d]; better(h, loss, d, bh, bl, bv) {
+				bh, bv, bl, changed = h, d, loss, true
+			}
+			continue
+		}
+		c := int(w & mask)
+		g := ts[t+1]
+		ms := ts[t+2 : t+2+c]
+		t += 1 + c
+		xg := groupValue(ms, int(g&mask), imp, buf)
+		if xg <= Epsilon {
+			continue
+		}
+		for _, m := range ms {
+			h := hops[m] + 1
+			if h <= 0 || bh >= 0 && h > bh {
+				continue
+			}
+			if loss := x.impacts[g>>sh] * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
+				bh, bv, bl, changed = h, int32(m), loss, true
+			}
+		}
+	}
+	if changed {
+		hops[u], via[u], *bestL = bh, bv, bl
+	}
+	return changed
+}
+
+// relaxCycle explains the members of a cycle, at positions from start
+// on, relaxing them until nothing changes; loss is a reused buffer.
+func relaxCycle[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, start int32, members []int32, loss *[]float64, buf *[]float64) {
+	bestLoss := (*loss)[:0]
+	for range members {
+		bestLoss = append(bestLoss, 0)
+	}
+	*loss = bestLoss
+	for changed := true; changed; {
+		changed = false
+		for i, u := range members {
+			if relax(x, terms, imp, hops, via, u, start+int32(i), &bestLoss[i], buf) {
+				changed = true
+			}
+		}
+	}
 }
 
 // Path returns the explaining path of node u, from a failed node to u; nil

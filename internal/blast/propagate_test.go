@@ -164,12 +164,18 @@ func TestPropagateMatchesReference(t *testing.T) {
 				if err := samePropagation(PropagateSeeds(net, seeds), refPropagate(net, seeds, true)); err != nil {
 					t.Fatalf("model %d (%d nodes), net %d, seeds %v: %v", model, n, ni, seeds, err)
 				}
+				if err := samePropagation(PropagateSeedsPaths(net, seeds), refPropagate(net, seeds, true)); err != nil {
+					t.Fatalf("model %d (%d nodes), net %d, seeds %v, paths in the pass: %v", model, n, ni, seeds, err)
+				}
 			}
 			x := buildIndex(g, true)
-			p := propagate(x, x.terms64, g, seeds)
+			p := propagate(x, x.terms64, g, seeds, false)
 			explain(x, x.terms64, p)
 			if err := samePropagation(p, refPropagate(g, seeds, true)); err != nil {
 				t.Fatalf("model %d (%d nodes), 64-bit terms, seeds %v: %v", model, n, seeds, err)
+			}
+			if err := samePropagation(propagate(x, x.terms64, g, seeds, true), refPropagate(g, seeds, true)); err != nil {
+				t.Fatalf("model %d (%d nodes), 64-bit terms, seeds %v, paths in the pass: %v", model, n, seeds, err)
 			}
 		}
 		failed := []int32{int32(r.IntN(n))}
@@ -203,6 +209,9 @@ func TestPropagateMatchesReferenceOnGeneratedModels(t *testing.T) {
 			seeds := randomSeeds(r, g.Len())
 			if err := samePropagation(PropagateSeeds(g, seeds), refPropagate(g, seeds, true)); err != nil {
 				t.Fatalf("seed %d, seeds %v: %v", seed, seeds, err)
+			}
+			if err := samePropagation(PropagateSeedsPaths(g, seeds), refPropagate(g, seeds, true)); err != nil {
+				t.Fatalf("seed %d, seeds %v, paths in the pass: %v", seed, seeds, err)
 			}
 		}
 	}
