@@ -411,7 +411,7 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	for i, s := range seeds {
 		ids[i] = s.Node
 	}
-	rep.Blast = blast.Describe(g, ids, blast.PropagateSeeds(g, seeds))
+	rep.Blast = blast.Describe(g, ids, blast.PropagateSeedsPaths(g, seeds))
 	var blind error
 	if rep.FeedsRead == 0 {
 		blind = &errNoFeedRead{total: rep.FeedsTotal}

@@ -166,7 +166,7 @@ func fillBlast(g *graph.Graph, gr *Group, report map[string]live.Report) {
 			gr.Incidents = append(gr.Incidents, Incident{Node: inc.Node, ID: inc.ID, Title: inc.Title, URL: inc.URL})
 		}
 	}
-	res := blast.Describe(g, ids, blast.PropagateSeeds(g, seeds))
+	res := blast.Describe(g, ids, blast.PropagateSeedsPaths(g, seeds))
 	sum := res.Summary
 	gr.AffectedServices = sortedSet(append(append(slices.Clone(sum.ServicesDown), sum.ServicesDegraded...), sum.ServicesAtRisk...))
 	for _, a := range res.Affected {
@@ -195,7 +195,7 @@ func UnknownServices(g *graph.Graph, ids []string) []string {
 	if len(seeds) == 0 {
 		return []string{}
 	}
-	sum := blast.Describe(g, failed, blast.PropagateSeeds(g, seeds)).Summary
+	sum := blast.Describe(g, failed, blast.PropagateSeedsPaths(g, seeds)).Summary
 	return sortedSet(append(append(slices.Clone(sum.ServicesDown), sum.ServicesDegraded...), sum.ServicesAtRisk...))
 }
 
