@@ -453,6 +453,9 @@ func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int3
 	keep := 1 - imp[u]
 	sh, mask, mark := layout[T]()
 	impacts := x.impacts
+	// The best chain so far has bh hops (−1: none yet). A dependency d
+	// can win only when explained (hops[d] ≥ 0) and hops[d] < bh, which
+	// is one unsigned comparison, −1 being the largest uint32.
 	bh, bv, bl := int32(-1), int32(-1), 0.0
 	ts := terms[x.off[k]:x.off[k+1]]
 	for t := 0; t < len(ts); t++ {
@@ -461,8 +464,8 @@ func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int3
 			d := int32(w & mask)
 			loss := impacts[hi] * imp[d]
 			keep *= 1 - loss
-			if h := hops[d] + 1; h > 0 && (bh < 0 || h <= bh) && better(h, loss, d, bh, bl, bv) {
-				bh, bv, bl = h, d, loss
+			if hd := hops[d]; uint32(hd) < uint32(bh) && better(hd+1, loss, d, bh, bl, bv) {
+				bh, bv, bl = hd+1, d, loss
 			}
 			continue
 		}
@@ -477,9 +480,9 @@ func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int3
 			continue
 		}
 		for _, m := range ms {
-			if h := hops[m] + 1; h > 0 && (bh < 0 || h <= bh) {
-				if loss := wg * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
-					bh, bv, bl = h, int32(m), loss
+			if hm := hops[m]; uint32(hm) < uint32(bh) {
+				if loss := wg * min(xg, imp[m]); better(hm+1, loss, int32(m), bh, bl, bv) {
+					bh, bv, bl = hm+1, int32(m), loss
 				}
 			}
 		}
