@@ -30,7 +30,10 @@
 // components (Tarjan 1972) in dependencies-first order; inside a cycle the
 // equations are iterated from 0 (Kleene iteration of a monotone map) until
 // no value moves by more than 1e-12. Without cycles each node is evaluated
-// once. The explaining paths are derived afterwards, on demand.
+// once. The explaining paths are derived afterwards, on demand, or in the
+// same pass when the caller asks for them (PropagateSeedsPaths): a node
+// outside any cycle is explained in the loop that evaluates it, a cycle's
+// members once their fixed point is reached.
 //
 // At risk is a third state, computed by a separate pass over the
 // propagation (FindAtRisk): a node the numbers leave healthy that depends

@@ -43,7 +43,7 @@ type Propagation struct {
 	// and 0 for the failed ones. Via is the dependency that explains each
 	// affected node, -1 for the failed and unaffected nodes. Both are nil
 	// until ExplainPaths computes them (Path, FindAtRisk and Describe call
-	// it).
+	// it), unless PropagateSeedsPaths computed them with the impairments.
 	Hops []int32
 	Via  []int32
 	// Order lists the affected nodes (impairment > Epsilon, failed
@@ -607,7 +607,7 @@ func relax[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, u, 
 		if hi := w >> sh; hi != mark {
 			d := int32(w & mask)
 			h := hops[d] + 1
-			if h <= 0 || bh >= 0 && h > bh {
+			if uint32(h-1) >= uint32(bh) { // unexplained, or longer than the best (see evalExplain)
 				continue
 			}
 			if loss := x.impacts[hi] * imp[d]; better(h, loss, d, bh, bl, bv) {
@@ -625,7 +625,7 @@ func relax[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, u, 
 		}
 		for _, m := range ms {
 			h := hops[m] + 1
-			if h <= 0 || bh >= 0 && h > bh {
+			if uint32(h-1) >= uint32(bh) { // unexplained, or longer than the best (see evalExplain)
 				continue
 			}
 			if loss := x.impacts[g>>sh] * min(xg, imp[m]); better(h, loss, int32(m), bh, bl, bv) {
