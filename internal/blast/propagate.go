@@ -318,11 +318,14 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths 
 			}
 		}
 	}
-	var hops, via []int32
+	// ex holds the paths, nil without: one register in the loop below,
+	// which the propagation without paths then runs as before.
+	var ex *explanation
 	if paths {
-		hops, via = unexplained(n)
+		ex = new(explanation)
+		ex.hops, ex.via = unexplained(n)
 		for _, u := range failed {
-			hops[u] = 0
+			ex.hops[u] = 0
 		}
 	}
 	affected := 0
@@ -353,8 +356,8 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths 
 			k := int32(w*64 + b)
 			if x.single[w]&(1<<b) != 0 {
 				u := x.order[k]
-				if paths && hops[u] != 0 {
-					imp[u] = evalExplain(x, terms, imp, hops, via, u, k, &s.group)
+				if ex != nil && ex.hops[u] != 0 {
+					imp[u] = evalExplain(x, terms, imp, ex.hops, ex.via, u, k, &s.group)
 				} else {
 					imp[u] = evalNode(x, terms, imp, k, imp[u], &s.group)
 				}
@@ -392,8 +395,8 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths 
 				settle(u, start+int32(i), uint32(end))
 			}
 			s.base = base
-			if paths {
-				relaxCycle(x, terms, imp, hops, via, start, members, &s.loss, &s.group)
+			if ex != nil {
+				relaxCycle(x, terms, imp, ex.hops, ex.via, start, members, &s.loss, &s.group)
 			}
 		}
 	}
@@ -413,8 +416,15 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths 
 			order = append(order, int32(w*64+b))
 		}
 	}
-	return &Propagation{Impairment: imp, Hops: hops, Via: via, Order: order, net: net, seeds: failed}
+	p := &Propagation{Impairment: imp, Order: order, net: net, seeds: failed}
+	if ex != nil {
+		p.Hops, p.Via = ex.hops, ex.via
+	}
+	return p
 }
+
+// explanation is the hop counts and explaining dependencies being filled.
+type explanation struct{ hops, via []int32 }
 
 // evalNode returns the impairment of the node at position k, whose own is
 // b, from its dependencies' current impairments: 1 − (1 − b)·Π(1 − w·x).
