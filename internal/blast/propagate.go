@@ -441,14 +441,14 @@ func evalNode[T term](x *netIndex, terms []T, imp []float64, k int32, b float64,
 	for t := 0; t < len(ts); t++ {
 		w := ts[t]
 		if hi := w >> sh; hi != mark {
-			keep *= 1 - impacts[hi]*imp[w&mask]
+			keep *= 1 - float64(impacts[hi]*imp[w&mask])
 			continue
 		}
 		c := int(w & mask)
 		h := ts[t+1]
 		ms := ts[t+2 : t+2+c]
 		t += 1 + c
-		keep *= 1 - impacts[h>>sh]*groupValue(ms, int(h&mask), imp, buf)
+		keep *= 1 - float64(impacts[h>>sh]*groupValue(ms, int(h&mask), imp, buf))
 	}
 	return 1 - keep
 }
@@ -458,7 +458,10 @@ func evalNode[T term](x *netIndex, terms []T, imp []float64, k int32, b float64,
 // itself: it returns u's impairment and, when that is more than Epsilon,
 // sets u's hop count and explaining dependency. The dependencies are
 // final, so one offer each is enough; the losses are the products the
-// impairment multiplies in.
+// impairment multiplies in. Its products are rounded as evalNode's are
+// (the explicit float64 conversions forbid fusing 1 − w·x into one
+// instruction, which Go allows on some platforms), so both give the same
+// impairments.
 func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int32, u, k int32, buf *[]float64) float64 {
 	keep := 1 - imp[u]
 	sh, mask, mark := layout[T]()
@@ -472,7 +475,7 @@ func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int3
 		w := ts[t]
 		if hi := w >> sh; hi != mark {
 			d := int32(w & mask)
-			loss := impacts[hi] * imp[d]
+			loss := float64(impacts[hi] * imp[d])
 			keep *= 1 - loss
 			if hd := hops[d]; uint32(hd) < uint32(bh) && better(hd+1, loss, d, bh, bl, bv) {
 				bh, bv, bl = hd+1, d, loss
@@ -485,7 +488,7 @@ func evalExplain[T term](x *netIndex, terms []T, imp []float64, hops, via []int3
 		t += 1 + c
 		xg := groupValue(ms, int(g&mask), imp, buf)
 		wg := impacts[g>>sh]
-		keep *= 1 - wg*xg
+		keep *= 1 - float64(wg*xg)
 		if xg <= Epsilon {
 			continue
 		}
