@@ -63,6 +63,30 @@ func coalesce(b *Builder, tops []Ref) (*Builder, []Ref) {
 	for _, t := range tops {
 		isTop[t.node()] = true
 	}
+	out := rewrite(b, nb, tops, func(n uint32, sn *bnode, in []Ref) Ref {
+		args := make([]Ref, 0, len(in))
+		for i, ia := range in {
+			a := sn.args[i]
+			x := &nb.nodes[ia.node()]
+			if (sn.op == And || sn.op == Or) && !ia.Negated() && x.typ == GateNode && x.op == sn.op &&
+				par[a.node()] == 1 && !isTop[a.node()] {
+				args = append(args, x.args...)
+				continue
+			}
+			args = append(args, ia)
+		}
+		return nb.Gate(sn.op, int(sn.k), args...)
+	})
+	return nb, out
+}
+
+// rewrite copies the graph of b reachable from tops into nb (a Builder
+// with b's basic events, see newLike) bottom up, each node once: constants
+// and basic events map to their own, and a gate to what gate makes of it,
+// given its inputs already rewritten (in, negations applied, in the order
+// of sn.args). It returns the tops' new Refs. The passes differ only in
+// gate.
+func rewrite(b, nb *Builder, tops []Ref, gate func(n uint32, sn *bnode, in []Ref) Ref) []Ref {
 	memo := make([]Ref, len(b.nodes))
 	done := make([]bool, len(b.nodes))
 	var comp func(n uint32) Ref
@@ -78,34 +102,26 @@ func coalesce(b *Builder, tops []Ref) (*Builder, []Ref) {
 		case EventNode:
 			r = nb.evRef[sn.event]
 		case GateNode:
-			args := make([]Ref, 0, len(sn.args))
-			for _, a := range sn.args {
-				ia := comp(a.node())
+			in := make([]Ref, len(sn.args))
+			for i, a := range sn.args {
+				in[i] = comp(a.node())
 				if a.Negated() {
-					ia = ia.Not()
+					in[i] = in[i].Not()
 				}
-				in := &nb.nodes[ia.node()]
-				if (sn.op == And || sn.op == Or) && !ia.Negated() && in.typ == GateNode && in.op == sn.op &&
-					par[a.node()] == 1 && !isTop[a.node()] {
-					args = append(args, in.args...)
-					continue
-				}
-				args = append(args, ia)
 			}
-			r = nb.Gate(sn.op, int(sn.k), args...)
+			r = gate(n, sn, in)
 		}
 		memo[n], done[n] = r, true
 		return r
 	}
 	out := make([]Ref, len(tops))
 	for i, t := range tops {
-		r := comp(t.node())
+		out[i] = comp(t.node())
 		if t.Negated() {
-			r = r.Not()
+			out[i] = out[i].Not()
 		}
-		out[i] = r
 	}
-	return nb, out
+	return out
 }
 
 // visitDates are the dates of the depth-first walk of Dutuit and Rauzy
@@ -230,85 +246,56 @@ func splitModulesMade(b *Builder, tops []Ref) (*Builder, []Ref, []Ref) {
 		made = append(made, r)
 		return r
 	}
-	memo := make([]Ref, len(b.nodes))
-	done := make([]bool, len(b.nodes))
 	type arg struct {
 		ref    Ref // in nb
 		lo, hi int32
 	}
-	var comp func(n uint32) Ref
-	comp = func(n uint32) Ref {
-		if done[n] {
-			return memo[n]
+	out := rewrite(b, nb, tops, func(n uint32, sn *bnode, in []Ref) Ref {
+		var single, modular, rest []arg
+		for i, ia := range in {
+			c := sn.args[i].node()
+			x := arg{ia, d.lo[c], d.hi[c]}
+			switch {
+			case sn.op != And && sn.op != Or:
+				rest = append(rest, x)
+			case d.first[c] == d.last[c] && (b.nodes[c].typ == EventNode || d.isModule(b, c)):
+				single = append(single, x)
+			case x.lo > d.first[n] && x.hi < d.exit[n]:
+				modular = append(modular, x)
+			default:
+				rest = append(rest, x)
+			}
 		}
-		sn := &b.nodes[n]
-		var r Ref
-		switch sn.typ {
-		case ConstNode:
-			r = False
-		case EventNode:
-			r = nb.evRef[sn.event]
-		case GateNode:
-			var single, modular, rest []arg
-			for _, a := range sn.args {
-				c := a.node()
-				ia := comp(c)
-				if a.Negated() {
-					ia = ia.Not()
-				}
-				x := arg{ia, d.lo[c], d.hi[c]}
-				switch {
-				case sn.op != And && sn.op != Or:
-					rest = append(rest, x)
-				case d.first[c] == d.last[c] && (b.nodes[c].typ == EventNode || d.isModule(b, c)):
-					single = append(single, x)
-				case x.lo > d.first[n] && x.hi < d.exit[n]:
-					modular = append(modular, x)
-				default:
-					rest = append(rest, x)
-				}
+		modular, rest = filterModular(modular, rest, func(x arg) (int32, int32) { return x.lo, x.hi })
+		refs := func(xs []arg) []Ref {
+			out := make([]Ref, len(xs))
+			for i, x := range xs {
+				out[i] = x.ref
 			}
-			modular, rest = filterModular(modular, rest, func(x arg) (int32, int32) { return x.lo, x.hi })
-			refs := func(xs []arg) []Ref {
-				out := make([]Ref, len(xs))
-				for i, x := range xs {
-					out[i] = x.ref
-				}
-				return out
-			}
-			args := refs(rest)
-			if len(single) >= 2 && len(single) < len(sn.args) {
-				args = append(args, gate(sn.op, refs(single)))
+			return out
+		}
+		args := refs(rest)
+		if len(single) >= 2 && len(single) < len(sn.args) {
+			args = append(args, gate(sn.op, refs(single)))
+		} else {
+			args = append(args, refs(single)...)
+		}
+		groups := groupOverlapping(modular, func(x arg) (int32, int32) { return x.lo, x.hi })
+		var sub []Ref
+		for _, g := range groups {
+			if len(g) >= 2 && len(groups) > 1 {
+				sub = append(sub, gate(sn.op, refs(g)))
 			} else {
-				args = append(args, refs(single)...)
+				sub = append(sub, refs(g)...)
 			}
-			groups := groupOverlapping(modular, func(x arg) (int32, int32) { return x.lo, x.hi })
-			var sub []Ref
-			for _, g := range groups {
-				if len(g) >= 2 && len(groups) > 1 {
-					sub = append(sub, gate(sn.op, refs(g)))
-				} else {
-					sub = append(sub, refs(g)...)
-				}
-			}
-			if len(sub) >= 2 && len(modular) < len(sn.args) {
-				args = append(args, gate(sn.op, sub))
-			} else {
-				args = append(args, sub...)
-			}
-			r = nb.Gate(sn.op, int(sn.k), args...)
 		}
-		memo[n], done[n] = r, true
-		return r
-	}
-	out := make([]Ref, len(tops))
-	for i, t := range tops {
-		r := comp(t.node())
-		if t.Negated() {
-			r = r.Not()
+		if len(sub) >= 2 && len(modular) < len(sn.args) {
+			args = append(args, gate(sn.op, sub))
+		} else {
+			args = append(args, sub...)
 		}
-		out[i] = r
-	}
+		return nb.Gate(sn.op, int(sn.k), args...)
+	})
 	return nb, out, made
 }
 
