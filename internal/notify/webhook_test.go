@@ -109,8 +109,8 @@ func TestWebhookUnreachable(t *testing.T) {
 }
 
 func TestWebhookBody(t *testing.T) {
-	ev := watch.Event{SchemaVersion: 1, Event: watch.Opened, Situation: "s1", Roots: []string{"aws/us-east-1"}, Probability: 0.92, Layer: "region",
-		AffectedServices: []string{"acme/shop"}, Reporting: []string{"aws/us-east-1/ec2", "chatco\x1b[2J"}}
+	ev := watch.Event{SchemaVersion: 1, Event: watch.Opened, Situation: "s1", Finding: watch.Finding{Roots: []string{"aws/us-east-1"}, Probability: 0.92, Layer: "region",
+		AffectedServices: []string{"acme/shop"}, Reporting: []string{"aws/us-east-1/ec2", "chatco\x1b[2J"}}}
 	b, err := WebhookBody(ev)
 	if err != nil {
 		t.Fatal(err)

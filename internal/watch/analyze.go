@@ -19,16 +19,10 @@ const MinExplained = 0.1
 
 // Group is the reports one root explains, as Analyze finds them.
 type Group struct {
-	Roots       []string
-	Probability float64
-	Layer       string
-	// Reporting are the nodes whose reports the roots explain, sorted.
-	Reporting []string
-	// AffectedServices are your services the reports impair or put at
-	// risk, sorted.
-	AffectedServices []string
-	Incidents        []Incident
-	Paths            [][]string
+	// Finding's Reporting are the nodes whose reports the roots explain.
+	Finding
+	// Paths are as in Situation.
+	Paths [][]string
 }
 
 // AnalyzeOptions tunes Analyze.
@@ -120,7 +114,7 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			in.Impacted = append(in.Impacted, i)
 		}
 		out := diagnose.Diagnose(g, in, diagnose.Options{MaxRoots: 1, Hypotheses: 1})
-		gr := Group{Roots: []string{remaining[0]}, Layer: g.Layer(in.Impacted[0]), Reporting: []string{remaining[0]}}
+		gr := Group{Finding: Finding{Roots: []string{remaining[0]}, Layer: g.Layer(in.Impacted[0]), Reporting: []string{remaining[0]}}}
 		if len(out.Hypotheses) > 0 {
 			h := out.Hypotheses[0]
 			var roots []int32
@@ -137,7 +131,7 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 				}
 			}
 			if len(explained) > 0 {
-				gr = Group{Roots: h.Nodes, Probability: round(h.Probability), Layer: h.Layer, Reporting: explained}
+				gr = Group{Finding: Finding{Roots: h.Nodes, Probability: round(h.Probability), Layer: h.Layer, Reporting: explained}}
 				for _, p := range h.Paths {
 					gr.Paths = append(gr.Paths, reversed(p))
 				}

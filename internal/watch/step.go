@@ -187,9 +187,8 @@ func (s *State) Step(c Cycle) []Event {
 		if taken[gi] {
 			continue
 		}
-		sit := Situation{State: "open", Roots: g.Roots, Probability: g.Probability, Layer: g.Layer, Reporting: g.Reporting,
-			AffectedServices: sortedSet(slices.Clone(g.AffectedServices)), Incidents: g.Incidents, Paths: g.Paths,
-			Unknown: []string{}, OpenedAt: c.At, UpdatedAt: c.At}
+		sit := Situation{State: "open", Finding: g.Finding, Paths: g.Paths, Unknown: []string{}, OpenedAt: c.At, UpdatedAt: c.At}
+		sit.AffectedServices = sortedSet(slices.Clone(g.AffectedServices))
 		if of := s.recentlyResolved(g, c.At); of != "" {
 			seen := 1
 			for _, p := range s.Pending {
@@ -267,8 +266,7 @@ func (s *State) blindEvents(feeds []CycleFeed, c Cycle) []Event {
 		if situation != "" {
 			for i := range s.Situations {
 				if sit := &s.Situations[i]; sit.ID == situation {
-					ev.Roots, ev.Probability, ev.Layer = sit.Roots, sit.Probability, sit.Layer
-					ev.AffectedServices, ev.Reporting, ev.Incidents = sit.AffectedServices, sit.Reporting, sit.Incidents
+					ev.Finding = sit.Finding
 				}
 			}
 		}
@@ -317,8 +315,7 @@ func (s *State) prune(at time.Time) {
 
 // event makes the situation's event of the given kind.
 func (sit *Situation) event(kind string, at time.Time) Event {
-	ev := Event{SchemaVersion: SchemaVersion, Event: kind, Situation: sit.ID, At: at, Roots: sit.Roots, Probability: sit.Probability,
-		Layer: sit.Layer, AffectedServices: sit.AffectedServices, Reporting: sit.Reporting, Incidents: sit.Incidents, Unknown: sit.Unknown}
+	ev := Event{SchemaVersion: SchemaVersion, Event: kind, Situation: sit.ID, At: at, Finding: sit.Finding, Unknown: sit.Unknown}
 	ev.fillEmpty()
 	return ev
 }

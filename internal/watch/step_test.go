@@ -23,8 +23,8 @@ func cycle(m int, groups []Group, blind ...string) Cycle {
 }
 
 func group(root string, reporting ...string) Group {
-	return Group{Roots: []string{root}, Probability: 0.8, Layer: "region", Reporting: reporting, AffectedServices: []string{"acme/shop"},
-		Incidents: []Incident{{Node: reporting[0], ID: "i-" + reporting[0], Title: "trouble"}}, Paths: [][]string{}}
+	return Group{Finding: Finding{Roots: []string{root}, Probability: 0.8, Layer: "region", Reporting: reporting, AffectedServices: []string{"acme/shop"},
+		Incidents: []Incident{{Node: reporting[0], ID: "i-" + reporting[0], Title: "trouble"}}}, Paths: [][]string{}}
 }
 
 // kinds writes events as "kind situation" strings.

@@ -21,6 +21,24 @@ type Incident struct {
 	URL   string `json:"url"`
 }
 
+// Finding is what the diagnosis says of one root and the reports it
+// explains; events, situations and Analyze's groups carry one (embedded,
+// so its fields stand in their JSON as their own).
+type Finding struct {
+	// Roots, Probability and Layer are the diagnosis: the root nodes,
+	// their posterior probability among the hypotheses considered, and the
+	// root's layer as seen from your services.
+	Roots       []string `json:"roots"`
+	Probability float64  `json:"probability"`
+	Layer       string   `json:"layer"`
+	// AffectedServices are your services the reports impair or put at
+	// risk, sorted; Reporting the nodes whose feeds report the trouble,
+	// sorted; Incidents their open incidents.
+	AffectedServices []string   `json:"affected_services"`
+	Reporting        []string   `json:"reporting"`
+	Incidents        []Incident `json:"incidents"`
+}
+
 // Event is one alert: a situation opened, updated or resolved, or feeds
 // that could no longer be read. Every event has every field; lists are
 // empty, never null.
@@ -31,17 +49,8 @@ type Event struct {
 	// situation the unreadable feeds concern, or "" when none.
 	Situation string    `json:"situation"`
 	At        time.Time `json:"at"`
-	// Roots, Probability and Layer are the situation's diagnosis: its root
-	// nodes, their posterior probability among the hypotheses considered,
-	// and the root's layer as seen from your services.
-	Roots       []string `json:"roots"`
-	Probability float64  `json:"probability"`
-	Layer       string   `json:"layer"`
-	// AffectedServices are your services the roots impair; Reporting the
-	// nodes whose feeds report the trouble; Incidents their open incidents.
-	AffectedServices []string   `json:"affected_services"`
-	Reporting        []string   `json:"reporting"`
-	Incidents        []Incident `json:"incidents"`
+	// Finding is the situation's, as of the event.
+	Finding
 	// Unknown are the nodes whose state is unknown because their feeds
 	// could not be read (for a blind event: the feeds UnreadableFeeds);
 	// UnknownServices your services that depend on them.
@@ -56,14 +65,8 @@ type Event struct {
 type Situation struct {
 	ID    string `json:"id"`
 	State string `json:"state"` // "open" or "resolved"
-	// Roots, Probability, Layer, AffectedServices, Reporting and Incidents
-	// are as in Event, as of the last update.
-	Roots            []string   `json:"roots"`
-	Probability      float64    `json:"probability"`
-	Layer            string     `json:"layer"`
-	AffectedServices []string   `json:"affected_services"`
-	Reporting        []string   `json:"reporting"`
-	Incidents        []Incident `json:"incidents"`
+	// Finding is as of the last update.
+	Finding
 	// Paths are chains from a root to each affected service and
 	// reporting node ("a → b: a depends on b", so each chain starts at the
 	// service and ends at the root): the affected part of the graph.

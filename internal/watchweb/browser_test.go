@@ -344,21 +344,21 @@ func hostileSnapshot() *watch.Snapshot {
 	h := hostile
 	at := t0
 	sit := watch.Situation{
-		ID: h[5], State: "open", Roots: []string{h[0]}, Probability: 0.5, Layer: h[1],
-		AffectedServices: []string{h[2], h[3]}, Reporting: []string{h[4], h[6]},
-		Incidents: []watch.Incident{
-			{Node: h[0], ID: h[1], Title: h[2], URL: "javascript:window.__pwned=1"},
-			{Node: h[3], ID: h[4], Title: h[0], URL: "https://example.com/<script>"},
-			{Node: h[5], ID: h[6], Title: h[1], URL: "data:text/html,<script>window.__pwned=1</script>"},
-			{Node: h[5], ID: h[6], Title: h[4], URL: " JaVaScRiPt:window.__pwned=1"},
-		},
+		ID: h[5], State: "open", Finding: watch.Finding{Roots: []string{h[0]}, Probability: 0.5, Layer: h[1],
+			AffectedServices: []string{h[2], h[3]}, Reporting: []string{h[4], h[6]},
+			Incidents: []watch.Incident{
+				{Node: h[0], ID: h[1], Title: h[2], URL: "javascript:window.__pwned=1"},
+				{Node: h[3], ID: h[4], Title: h[0], URL: "https://example.com/<script>"},
+				{Node: h[5], ID: h[6], Title: h[1], URL: "data:text/html,<script>window.__pwned=1</script>"},
+				{Node: h[5], ID: h[6], Title: h[4], URL: " JaVaScRiPt:window.__pwned=1"},
+			}},
 		Paths:   [][]string{{h[2], h[4], h[0]}, {h[3], h[6], h[0]}, {h[1], h[0]}},
 		Unknown: []string{h[6]}, OpenedAt: at, UpdatedAt: at,
 	}
 	return &watch.Snapshot{
 		SchemaVersion: watch.SchemaVersion, At: at, Cycle: 7, IntervalSeconds: 30,
 		Open: []watch.Situation{sit}, Pending: []watch.Situation{sit}, Resolved: []watch.Situation{sit},
-		Events: []watch.Event{{Event: h[0], Situation: h[1], At: at, Roots: []string{h[2]}, Changes: []string{h[3], h[4]}},
+		Events: []watch.Event{{Event: h[0], Situation: h[1], At: at, Finding: watch.Finding{Roots: []string{h[2]}}, Changes: []string{h[3], h[4]}},
 			{Event: watch.Blind, At: at, UnreadableFeeds: []string{h[5]}}},
 		Feeds: []watch.FeedState{{Key: h[0], URL: "javascript:alert(1)", Nodes: []string{h[1]}, LastError: h[2], Errors: 1}},
 		Nodes: []watch.NodeState{{Node: h[0], Kind: h[1], Reported: 1, Impairment: 1}, {Node: h[3], Kind: h[4], Unknown: true}},

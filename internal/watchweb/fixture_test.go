@@ -27,14 +27,16 @@ func openSnapshot() *watch.Snapshot {
 		{Node: "auth0", ID: "a-7", Title: "Login latency", URL: "https://status.auth0.com/incidents/a-7"},
 	}
 	sit := watch.Situation{
-		ID:               "s-aws-use1",
-		State:            "open",
-		Roots:            []string{"aws/us-east-1"},
-		Probability:      0.93,
-		Layer:            "fourth party",
-		AffectedServices: []string{"checkout", "payments"},
-		Reporting:        []string{"auth0", "stripe"},
-		Incidents:        inc,
+		ID:    "s-aws-use1",
+		State: "open",
+		Finding: watch.Finding{
+			Roots:            []string{"aws/us-east-1"},
+			Probability:      0.93,
+			Layer:            "fourth party",
+			AffectedServices: []string{"checkout", "payments"},
+			Reporting:        []string{"auth0", "stripe"},
+			Incidents:        inc,
+		},
 		Paths: [][]string{
 			{"checkout", "stripe", "aws/us-east-1"},
 			{"payments", "stripe", "aws/us-east-1"},
@@ -54,8 +56,7 @@ func openSnapshot() *watch.Snapshot {
 		Pending:         []watch.Situation{},
 		Events: []watch.Event{{
 			SchemaVersion: watch.SchemaVersion, Event: watch.Opened, Situation: sit.ID, At: t0,
-			Roots: sit.Roots, Probability: sit.Probability, Layer: sit.Layer,
-			AffectedServices: sit.AffectedServices, Reporting: sit.Reporting, Incidents: inc,
+			Finding: sit.Finding,
 			Unknown: []string{}, UnreadableFeeds: []string{}, UnknownServices: []string{}, Changes: []string{},
 		}},
 		Feeds: []watch.FeedState{
@@ -88,8 +89,8 @@ func resolvedSnapshot() *watch.Snapshot {
 	s.Resolved = []watch.Situation{sit}
 	s.Events = append([]watch.Event{{
 		SchemaVersion: watch.SchemaVersion, Event: watch.Resolved, Situation: sit.ID, At: t1,
-		Roots: sit.Roots, Probability: sit.Probability, Layer: sit.Layer,
-		AffectedServices: sit.AffectedServices, Reporting: sit.Reporting, Incidents: []watch.Incident{},
+		Finding: watch.Finding{Roots: sit.Roots, Probability: sit.Probability, Layer: sit.Layer,
+			AffectedServices: sit.AffectedServices, Reporting: sit.Reporting, Incidents: []watch.Incident{}},
 		Unknown: []string{}, UnreadableFeeds: []string{}, UnknownServices: []string{}, Changes: []string{},
 	}}, s.Events...)
 	s.Feeds = []watch.FeedState{

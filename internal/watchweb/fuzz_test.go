@@ -18,17 +18,17 @@ import (
 func textSnapshot(s string) *watch.Snapshot {
 	l := []string{s}
 	sit := watch.Situation{
-		ID: s, State: "open", Roots: l, Probability: 0.5, Layer: s,
-		AffectedServices: l, Reporting: l, Unknown: l,
-		Incidents: []watch.Incident{{Node: s, ID: s, Title: s, URL: s}},
-		Paths:     [][]string{{s, s}},
-		OpenedAt:  t0, UpdatedAt: t0,
+		ID: s, State: "open", Finding: watch.Finding{Roots: l, Probability: 0.5, Layer: s,
+			AffectedServices: l, Reporting: l, Incidents: []watch.Incident{{Node: s, ID: s, Title: s, URL: s}}},
+		Unknown:  l,
+		Paths:    [][]string{{s, s}},
+		OpenedAt: t0, UpdatedAt: t0,
 	}
 	return &watch.Snapshot{
 		SchemaVersion: watch.SchemaVersion, At: t0, Cycle: 1, IntervalSeconds: 30,
 		Open: []watch.Situation{sit}, Resolved: []watch.Situation{}, Pending: []watch.Situation{sit},
-		Events: []watch.Event{{SchemaVersion: 1, Event: s, Situation: s, At: t0, Roots: l, Layer: s,
-			AffectedServices: l, Reporting: l, Incidents: []watch.Incident{}, Unknown: l,
+		Events: []watch.Event{{SchemaVersion: 1, Event: s, Situation: s, At: t0, Finding: watch.Finding{Roots: l, Layer: s,
+			AffectedServices: l, Reporting: l, Incidents: []watch.Incident{}}, Unknown: l,
 			UnreadableFeeds: l, UnknownServices: l, Changes: l}},
 		Feeds: []watch.FeedState{{Key: s, URL: s, Nodes: l, LastSuccess: tp(t0), LastError: s, Errors: 1}},
 		Nodes: []watch.NodeState{{Node: s, Kind: s, Reported: 1, Impairment: 1, Unknown: true}},
