@@ -10,31 +10,16 @@ import (
 	"testing"
 
 	"github.com/depgraph/depgraph/catalogs"
-	"github.com/depgraph/depgraph/internal/catalog"
 	"github.com/depgraph/depgraph/internal/golden"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // catalogNodes loads every built-in catalog, as `import subprocessors`
 // maps onto them.
-func catalogNodes(t testing.TB) []*model.Node {
-	t.Helper()
-	es, err := catalog.List(catalogs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name)
-	}
-	res, err := ingest.Load(ingest.Options{Includes: names, Catalogs: catalogs.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Model.Nodes
-}
+func catalogNodes(t testing.TB) []*model.Node { return testmodel.Catalogs(t).Nodes }
 
 // subprocessorTests are the real lists in testdata/subprocessors (see its
 // README) and what must come of them whatever the catalogs hold.

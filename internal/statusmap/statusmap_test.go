@@ -7,32 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/depgraph/depgraph/catalogs"
-	"github.com/depgraph/depgraph/internal/catalog"
 	"github.com/depgraph/depgraph/internal/feed"
-	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 var sharedFeeds = filepath.Join("..", "..", "..", "shared", "data", "feeds")
 
 // loadCatalogs loads every bundled catalog together.
-func loadCatalogs(t *testing.T) *model.Model {
-	t.Helper()
-	es, err := catalog.List(catalogs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name)
-	}
-	res, err := ingest.Load(ingest.Options{Includes: names, Catalogs: catalogs.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Model
-}
+func loadCatalogs(t *testing.T) *model.Model { return testmodel.Catalogs(t) }
 
 func parseShared(t *testing.T, rel string, f feed.Format) *feed.Document {
 	t.Helper()
