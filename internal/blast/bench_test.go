@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -12,11 +11,11 @@ import (
 	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // Generated graphs, built once per size with a fixed seed.
 var (
-	benchOnce  sync.Map // size → *graph.Graph
 	benchSizes = []struct{ nodes, edges int }{{1000, 5000}, {10000, 50000}, {100000, 1000000}}
 	// benchRegion is an ordinary region; benchHomeRegion hosts its
 	// provider's IAM control plane, so failing it reaches most of the graph
@@ -26,16 +25,7 @@ var (
 )
 
 func benchGraph(b testing.TB, nodes, edges int) *graph.Graph {
-	key := fmt.Sprint(nodes, edges)
-	if g, ok := benchOnce.Load(key); ok {
-		return g.(*graph.Graph)
-	}
-	g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, 1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchOnce.Store(key, g)
-	return g
+	return testmodel.Generated(b, nodes, edges, 1)
 }
 
 // BenchmarkBlastRegion fails one ordinary region of a generated model.

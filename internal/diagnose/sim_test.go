@@ -6,31 +6,20 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
-	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 var (
-	genOnce sync.Map
-	t0      = time.Date(2025, 6, 12, 17, 0, 0, 0, time.UTC)
+	t0 = time.Date(2025, 6, 12, 17, 0, 0, 0, time.UTC)
 )
 
 func genGraph(tb testing.TB, nodes, edges int, seed uint64) *graph.Graph {
-	key := fmt.Sprint(nodes, edges, seed)
-	if g, ok := genOnce.Load(key); ok {
-		return g.(*graph.Graph)
-	}
-	g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, seed)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	genOnce.Store(key, g)
-	return g
+	return testmodel.Generated(tb, nodes, edges, seed)
 }
 
 // TestSingleFailureRanksFirst is the property: fail one node, observe

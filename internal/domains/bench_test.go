@@ -4,32 +4,21 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // Generated graphs, built once per size with a fixed seed (the sizes of
 // package domains's benchmarks).
 var (
-	benchOnce  sync.Map // size → *graph.Graph
 	benchSizes = []struct{ nodes, edges int }{{1000, 5000}, {10000, 50000}}
 )
 
 func benchGraph(b testing.TB, nodes, edges int) *graph.Graph {
-	key := fmt.Sprint(nodes, edges)
-	if g, ok := benchOnce.Load(key); ok {
-		return g.(*graph.Graph)
-	}
-	g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, 1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchOnce.Store(key, g)
-	return g
+	return testmodel.Generated(b, nodes, edges, 1)
 }
 
 // BenchmarkDomains computes failure domains up to order 3 for every

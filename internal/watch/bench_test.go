@@ -8,9 +8,8 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/feed"
-	"github.com/depgraph/depgraph/internal/gen"
-	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/live"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // BenchmarkCycle measures one watch cycle's analysis and step on a
@@ -23,10 +22,7 @@ func BenchmarkCycle(b *testing.B) {
 			if testing.Short() && s.nodes > 10000 {
 				b.Skip("large graph skipped under -short")
 			}
-			g, err := graph.Build(gen.Generate(gen.Sized(s.nodes, s.edges, 1)))
-			if err != nil {
-				b.Fatal(err)
-			}
+			g := testmodel.Generated(b, s.nodes, s.edges, 1)
 			at := time.Date(2021, 12, 7, 18, 0, 0, 0, time.UTC)
 			ls := &live.State{At: at}
 			region, ok := g.Lookup("cloud1/region-07")
