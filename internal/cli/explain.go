@@ -173,21 +173,12 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 	if err != nil {
 		return err
 	}
-	in := diagnose.Input{From: opts.From, To: opts.To, StatusHosts: map[int32][]int32{}, Rates: map[int32]float64{}}
+	in := diagnose.Input{From: opts.From, To: opts.To, Rates: map[int32]float64{}}
 	if in.Impacted, err = blast.Resolve(g, opts.Impacted); err != nil {
 		return err
 	}
 	if in.Healthy, err = blast.Resolve(g, opts.Healthy); err != nil {
 		return err
-	}
-	for i := range int32(g.Len()) {
-		if st := g.ModelNode(i).Status; st != nil {
-			for _, h := range st.HostedOn {
-				if j, ok := g.Lookup(h); ok {
-					in.StatusHosts[i] = append(in.StatusHosts[i], j)
-				}
-			}
-		}
 	}
 	watched := map[int32]bool{}
 	addEvidence := func(nodeID string, inc *feed.Incident) bool {

@@ -32,6 +32,7 @@ import (
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/iostreams"
 	"github.com/depgraph/depgraph/internal/live"
+	"github.com/depgraph/depgraph/internal/mention"
 	"github.com/depgraph/depgraph/internal/notify"
 	"github.com/depgraph/depgraph/internal/store"
 	"github.com/depgraph/depgraph/internal/textsafe"
@@ -192,6 +193,8 @@ type watcher struct {
 	// rates are the diagnosis's priors from history, as of ratesAt.
 	rates   map[int32]float64
 	ratesAt time.Time
+	// mentions finds node names in incident text, built once.
+	mentions *mention.Index
 	// feedErrs are each feed's errors as last told.
 	feedErrs map[string]string
 }
@@ -329,7 +332,10 @@ func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 	if w.rates == nil || now.Sub(w.ratesAt) >= time.Hour || now.Before(w.ratesAt) {
 		w.rates, w.ratesAt = historyRates(ctx, w.st, w.res.Model, w.g, w.feeds, now), now
 	}
-	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates})
+	if w.mentions == nil {
+		w.mentions = mention.FromGraph(w.g)
+	}
+	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates, Mentions: w.mentions})
 	c := watch.Cycle{At: now, Groups: groups, UnknownServices: func(ids []string) []string { return watch.UnknownServices(w.g, ids) }}
 	for _, f := range ls.Feeds {
 		cf := watch.CycleFeed{Key: f.Key, Nodes: f.Nodes, Read: f.Read}

@@ -43,7 +43,8 @@ type Input struct {
 	Evidence []Evidence
 	// Watched lists the nodes whose status feed was read for the window.
 	Watched []int32
-	// StatusHosts maps a node to what its status page runs on.
+	// StatusHosts maps a node to what its status page runs on; nil means
+	// the model's own (status.hosted_on, see StatusHosts).
 	StatusHosts map[int32][]int32
 	// Rates are incidents per year from the incident store's history, by
 	// node; they override the model's unavailability and the defaults.
@@ -134,6 +135,9 @@ func Diagnose(g *graph.Graph, in Input, opts Options) *Result {
 	}
 	if opts.Mentions == nil {
 		opts.Mentions = mention.FromGraph(g)
+	}
+	if in.StatusHosts == nil {
+		in.StatusHosts = StatusHosts(g)
 	}
 	res := &Result{SchemaVersion: SchemaVersion, Window: Window{From: in.From.UTC(), To: in.To.UTC()},
 		Impacted: ids(g, in.Impacted), Healthy: ids(g, in.Healthy), Hypotheses: []Hypothesis{}, MaxRoots: opts.MaxRoots,
@@ -1168,6 +1172,22 @@ func (s *shareNet) Requirements(i int32) []graph.Requirement {
 		return rs
 	}
 	return s.Graph.Requirements(i)
+}
+
+// StatusHosts maps every node whose status page runs on other nodes of
+// the model (status.hosted_on) to those nodes.
+func StatusHosts(g *graph.Graph) map[int32][]int32 {
+	hosts := map[int32][]int32{}
+	for i := range int32(g.Len()) {
+		if st := g.ModelNode(i).Status; st != nil {
+			for _, h := range st.HostedOn {
+				if j, ok := g.Lookup(h); ok {
+					hosts[i] = append(hosts[i], j)
+				}
+			}
+		}
+	}
+	return hosts
 }
 
 // Predictor gives the forward model's predicted impairments: every root

@@ -9,6 +9,7 @@ import (
 	"github.com/depgraph/depgraph/internal/diagnose"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/live"
+	"github.com/depgraph/depgraph/internal/mention"
 )
 
 // MinExplained is the least impairment a root must predict for a report
@@ -32,6 +33,9 @@ type AnalyzeOptions struct {
 	Rates map[int32]float64
 	// MinWindow is the shortest diagnosis window; 0 means one hour.
 	MinWindow time.Duration
+	// Mentions finds node names in incident text; nil builds one from the
+	// graph (once per call: a watch passes its own, built once).
+	Mentions *mention.Index
 	// MaxWindow is the longest: the window runs from the earliest live
 	// incident's start, but no further back than MaxWindow (an incident
 	// left open for days, or a replay of old feeds at today's clock, would
@@ -56,7 +60,7 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 	if maxWindow <= 0 {
 		maxWindow = 24 * time.Hour
 	}
-	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: map[int32][]int32{}, Rates: opts.Rates}
+	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: diagnose.StatusHosts(g), Rates: opts.Rates}
 	if in.Rates == nil {
 		in.Rates = map[int32]float64{}
 	}
@@ -83,15 +87,6 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			in.Watched = append(in.Watched, i)
 		}
 	}
-	for i := range int32(g.Len()) {
-		if st := g.ModelNode(i).Status; st != nil {
-			for _, h := range st.HostedOn {
-				if j, ok := g.Lookup(h); ok {
-					in.StatusHosts[i] = append(in.StatusHosts[i], j)
-				}
-			}
-		}
-	}
 	slices.SortFunc(in.Evidence, func(a, b diagnose.Evidence) int {
 		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
 			return c
@@ -106,6 +101,10 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 		}
 	}
 	pred := diagnose.NewPredictor(g)
+	mentions := opts.Mentions
+	if mentions == nil {
+		mentions = mention.FromGraph(g)
+	}
 	var groups []Group
 	for len(remaining) > 0 {
 		in.Impacted = in.Impacted[:0]
@@ -113,7 +112,7 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			i, _ := g.Lookup(id)
 			in.Impacted = append(in.Impacted, i)
 		}
-		out := diagnose.Diagnose(g, in, diagnose.Options{MaxRoots: 1, Hypotheses: 1})
+		out := diagnose.Diagnose(g, in, diagnose.Options{MaxRoots: 1, Hypotheses: 1, Mentions: mentions})
 		gr := Group{Finding: Finding{Roots: []string{remaining[0]}, Layer: g.Layer(in.Impacted[0]), Reporting: []string{remaining[0]}}}
 		if len(out.Hypotheses) > 0 {
 			h := out.Hypotheses[0]

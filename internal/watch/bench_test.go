@@ -9,6 +9,7 @@ import (
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/live"
+	"github.com/depgraph/depgraph/internal/mention"
 	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
@@ -48,9 +49,11 @@ func BenchmarkCycle(b *testing.B) {
 					add(i)
 				}
 			}
+			// The index of names, as a watch builds it once.
+			mentions := mention.FromGraph(g)
 			var groups []Group
 			for b.Loop() {
-				groups = Analyze(g, ls, AnalyzeOptions{})
+				groups = Analyze(g, ls, AnalyzeOptions{Mentions: mentions})
 				var st State
 				st.Step(Cycle{At: at, Groups: groups})
 			}
