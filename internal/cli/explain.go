@@ -186,12 +186,8 @@ func runExplain(ctx context.Context, opts *explainOptions) error {
 			return false
 		}
 		i, _ := g.Lookup(nodeID)
-		text := inc.Title
-		for _, u := range inc.Updates {
-			text += "\n" + u.Body
-		}
 		in.Evidence = append(in.Evidence, diagnose.Evidence{Node: i, IncidentID: inc.ID, Title: inc.Title, Impact: string(inc.Impact),
-			StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: text})
+			StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, URL: inc.URL, Text: inc.Text()})
 		return true
 	}
 	var feeds []diagnose.FeedUse

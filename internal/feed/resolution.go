@@ -192,3 +192,15 @@ func (in *Incident) LiveAt(now time.Time) bool {
 	}
 	return true
 }
+
+// Text is the incident's title and the bodies of its updates, one per
+// line: what the vendor said about it (the diagnosis reads its words).
+func (in *Incident) Text() string {
+	var b strings.Builder
+	b.WriteString(in.Title)
+	for _, u := range in.Updates {
+		b.WriteString("\n")
+		b.WriteString(u.Body)
+	}
+	return b.String()
+}

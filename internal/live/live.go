@@ -104,12 +104,8 @@ func Compute(m *model.Model, results []collect.Result, now time.Time, maintenanc
 					continue
 				}
 				own[mt.NodeID] = max(own[mt.NodeID], Impairment(in.Impact, maintenance))
-				text := in.Title
-				for _, u := range in.Updates {
-					text += "\n" + u.Body
-				}
 				incidents[mt.NodeID] = append(incidents[mt.NodeID], Incident{Node: mt.NodeID, ID: in.ID, Title: in.Title, URL: in.URL,
-					Impact: in.Impact, StartedAt: in.StartedAt, Text: text, ResolvedAt: in.ResolvedAt})
+					Impact: in.Impact, StartedAt: in.StartedAt, Text: in.Text(), ResolvedAt: in.ResolvedAt})
 			}
 			fr.Unmapped = append(fr.Unmapped, mapped.Unmapped...)
 		}
