@@ -189,7 +189,6 @@ type watcher struct {
 	alerts  io.Writer
 	hook    *notify.Webhook
 	server  snapshotServer
-	urls    map[string]string
 	// rates are the diagnosis's priors from history, as of ratesAt.
 	rates   map[int32]float64
 	ratesAt time.Time
@@ -213,13 +212,10 @@ func runWatch(ctx context.Context, opts *watchOptions) error {
 	if err != nil {
 		return err
 	}
-	w := &watcher{opts: opts, res: res, g: g, urls: map[string]string{}}
+	w := &watcher{opts: opts, res: res, g: g}
 	w.feeds = collect.Plan(res.Model, usedBy(g))
 	if len(w.feeds) == 0 {
 		return &InputError{Err: errors.New("the model names no status feed for the nodes your services use: there is nothing to watch (add status blocks, see docs/model.md)")}
-	}
-	for _, f := range w.feeds {
-		w.urls[f.Key] = f.URL
 	}
 	w.fetcher = opts.Fetch.fetcher(opts.IO, w.feeds)
 	if w.st, err = openStore(opts.DB); err != nil {
@@ -338,7 +334,7 @@ func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates, Mentions: w.mentions})
 	c := watch.Cycle{At: now, Groups: groups, UnknownServices: func(ids []string) []string { return watch.UnknownServices(w.g, ids) }}
 	for _, f := range ls.Feeds {
-		cf := watch.CycleFeed{Key: f.Key, Nodes: f.Nodes, Read: f.Read}
+		cf := watch.CycleFeed{Key: f.Key, URL: f.URL, Nodes: f.Nodes, Read: f.Read}
 		if !f.Read {
 			cf.Error = "no document could be read"
 			if len(f.Errors) > 0 {
@@ -513,14 +509,6 @@ func (w *watcher) snapshot(ctx context.Context, now time.Time, ls *live.State, c
 	for _, i := range p.Order {
 		add(w.g.ModelNode(i).ID)
 	}
-	slices.SortFunc(nodes, func(a, b watch.NodeState) int {
-		if a.Node < b.Node {
-			return -1
-		}
-		if a.Node > b.Node {
-			return 1
-		}
-		return 0
-	})
-	return w.state.Snapshot(now, w.opts.Interval, events, w.state.FeedStates(c.Feeds, w.urls), nodes)
+	slices.SortFunc(nodes, func(a, b watch.NodeState) int { return strings.Compare(a.Node, b.Node) })
+	return w.state.Snapshot(now, w.opts.Interval, events, w.state.FeedStates(c.Feeds), nodes)
 }

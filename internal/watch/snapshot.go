@@ -2,6 +2,7 @@ package watch
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,10 +22,8 @@ func (s *State) Snapshot(at time.Time, interval time.Duration, events []Event, f
 	for _, p := range s.Pending {
 		snap.Pending = append(snap.Pending, p.Situation)
 	}
-	for _, l := range []*[]Event{&snap.Events} {
-		if *l == nil {
-			*l = []Event{}
-		}
+	if snap.Events == nil {
+		snap.Events = []Event{}
 	}
 	if snap.Feeds == nil {
 		snap.Feeds = []FeedState{}
@@ -38,7 +37,7 @@ func (s *State) Snapshot(at time.Time, interval time.Duration, events []Event, f
 
 // FeedStates returns the feeds of a cycle with what the state remembers
 // of them, sorted by key.
-func (s *State) FeedStates(feeds []CycleFeed, urls map[string]string) []FeedState {
+func (s *State) FeedStates(feeds []CycleFeed) []FeedState {
 	out := make([]FeedState, 0, len(feeds))
 	for _, f := range feeds {
 		m := s.Feeds[f.Key]
@@ -46,16 +45,8 @@ func (s *State) FeedStates(feeds []CycleFeed, urls map[string]string) []FeedStat
 		if nodes == nil {
 			nodes = []string{}
 		}
-		out = append(out, FeedState{Key: f.Key, URL: urls[f.Key], Nodes: nodes, Read: f.Read, LastSuccess: m.LastSuccess, LastError: m.LastError, Errors: m.Errors})
+		out = append(out, FeedState{Key: f.Key, URL: f.URL, Nodes: nodes, Read: f.Read, LastSuccess: m.LastSuccess, LastError: m.LastError, Errors: m.Errors})
 	}
-	slices.SortFunc(out, func(a, b FeedState) int {
-		if a.Key < b.Key {
-			return -1
-		}
-		if a.Key > b.Key {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b FeedState) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }

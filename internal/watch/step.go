@@ -61,7 +61,7 @@ type FeedMemory struct {
 type Cycle struct {
 	At     time.Time
 	Groups []Group
-	// Feeds are the feeds planned this cycle: key, the nodes they speak
+	// Feeds are the feeds planned this cycle: key, address, the nodes they speak
 	// for, whether they were read and the first error when not.
 	Feeds []CycleFeed
 	// UnknownServices maps the nodes of unreadable feeds to your services
@@ -73,6 +73,7 @@ type Cycle struct {
 // CycleFeed is one feed as read in a cycle.
 type CycleFeed struct {
 	Key   string
+	URL   string
 	Nodes []string
 	Read  bool
 	Error string
