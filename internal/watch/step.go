@@ -61,8 +61,8 @@ type FeedMemory struct {
 type Cycle struct {
 	At     time.Time
 	Groups []Group
-	// Feeds are the feeds planned this cycle: key, address, the nodes they speak
-	// for, whether they were read and the first error when not.
+	// Feeds are the feeds planned this cycle: key, address, the nodes
+	// they speak for, whether they were read and the first error when not.
 	Feeds []CycleFeed
 	// UnknownServices maps the nodes of unreadable feeds to your services
 	// that depend on them; nil means none. Filled by the caller (it needs
