@@ -129,7 +129,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: func() time.Time { return time.Now().UTC() }, version: SchemaVersion}
-	if err := s.migrate(context.Background()); err != nil {
+	if err := retryBusy(context.Background(), BusyTimeout, s.migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -302,6 +302,38 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 }
+
+// retryBusy runs f until it returns anything but SQLITE_BUSY, or until
+// timeout has passed. SQLite's busy handler covers waiting for a lock held
+// by another connection, but not the switch of a fresh file to WAL mode
+// that each new connection's pragma makes: two processes creating the
+// same store at once can see SQLITE_BUSY at once from it. The switch is
+// brief, so a short back-off and another try succeeds.
+func retryBusy(ctx context.Context, timeout time.Duration, f func(context.Context) error) error {
+	deadline := time.Now().Add(timeout)
+	wait := time.Millisecond
+	for {
+		err := f(ctx)
+		if err == nil || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY, primary or extended.
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == sqliteBusy
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
 
 // migrateOne applies the next missing migration. It reports done when the
 // schema is already current.

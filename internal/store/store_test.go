@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,22 +120,76 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// TestOpenConcurrentFresh opens one fresh store from several goroutines at
+// once, in rounds, because the race it guards (each connection switching
+// a new file to WAL mode) is lost only some of the time.
 func TestOpenConcurrentFresh(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.db")
-	errs := make(chan error, 4)
-	for range 4 {
-		go func() {
-			s, err := Open(path)
-			if err == nil {
-				s.Close()
-			}
-			errs <- err
-		}()
-	}
-	for range 4 {
-		if err := <-errs; err != nil {
-			t.Error(err)
+	const rounds, openers = 20, 4
+	for round := range rounds {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("x%d.db", round))
+		errs := make(chan error, openers)
+		for range openers {
+			go func() {
+				s, err := Open(path)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
 		}
+		for range openers {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+	}
+}
+
+func TestRetryBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	holder, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.Exec(`CREATE TABLE t (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := holder.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	write := func(ctx context.Context) error {
+		_, err := other.ExecContext(ctx, `INSERT INTO t VALUES (1)`)
+		return err
+	}
+
+	// Held for longer than the timeout: the busy error comes back.
+	if err := retryBusy(context.Background(), 20*time.Millisecond, write); !isBusy(err) {
+		t.Fatalf("lock held: got %v, want SQLITE_BUSY", err)
+	}
+	// Released while retrying: the write goes through.
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		conn.ExecContext(context.Background(), `COMMIT`)
+		conn.Close()
+	}()
+	if err := retryBusy(context.Background(), 5*time.Second, write); err != nil {
+		t.Fatalf("lock released: got %v, want success", err)
+	}
+	// Anything but busy is returned at once.
+	calls := 0
+	errOther := errors.New("other")
+	if err := retryBusy(context.Background(), time.Second, func(context.Context) error { calls++; return errOther }); err != errOther || calls != 1 {
+		t.Errorf("non-busy error: got %v after %d calls, want it after 1", err, calls)
 	}
 }
 
