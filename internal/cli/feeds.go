@@ -363,6 +363,15 @@ func (e *errNoFeedRead) Error() string {
 	return fmt.Sprintf("none of the %d status feeds could be read: the state of every node is unknown", e.total)
 }
 
+// readings hands what was fetched to the live state, which judges it.
+func readings(results []collect.Result) []live.Reading {
+	rs := make([]live.Reading, len(results))
+	for i, r := range results {
+		rs[i] = live.Reading{Key: r.Feed.Key, URL: r.Feed.URL, Nodes: r.Feed.Nodes, Documents: r.Documents, Errors: r.Errors}
+	}
+	return rs
+}
+
 func runStatus(ctx context.Context, opts *statusOptions) error {
 	if opts.Maintenance < 0 || opts.Maintenance > 1 {
 		return flagErrorf("--maintenance %g is outside [0, 1]", opts.Maintenance)
@@ -380,7 +389,7 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
-	ls := live.Compute(res.Model, results, now, opts.Maintenance)
+	ls := live.Compute(res.Model, readings(results), now, opts.Maintenance)
 	rep := statusReport{SchemaVersion: 1, At: now, FeedsTotal: len(feeds), FeedsRead: ls.FeedsRead(), Reporting: []reportingNode{},
 		Unknown: ls.Unknown, UnknownNodes: ls.UnknownNodes,
 		Errors: map[string][]string{}, Warnings: map[string][]string{}, Unmapped: map[string][]string{}}

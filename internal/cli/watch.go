@@ -322,7 +322,7 @@ func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 	for k, b := range fresh {
 		w.docs[k] = b
 	}
-	ls := live.Compute(w.res.Model, results, now, w.opts.Maintenance)
+	ls := live.Compute(w.res.Model, readings(results), now, w.opts.Maintenance)
 	// Priors from the store's history of each feed (30 days or more),
 	// refreshed once an hour of watching.
 	if w.rates == nil || now.Sub(w.ratesAt) >= time.Hour || now.Before(w.ratesAt) {

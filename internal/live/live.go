@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/depgraph/depgraph/internal/collect"
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/model"
 	"github.com/depgraph/depgraph/internal/statusmap"
@@ -76,17 +75,31 @@ func (s *State) FeedsRead() int {
 	return n
 }
 
-// Compute judges the fetched results at now. maintenance is the
+// Reading is what one status feed gave: the documents parsed from it and
+// the requests that failed. The caller fetches (collect.Run does); this
+// package only judges what came.
+type Reading struct {
+	// Key and URL name the feed; Nodes are the nodes it was planned for,
+	// the only ones it speaks for.
+	Key, URL string
+	Nodes    []string
+	// Documents are the parsed documents, one per successful request.
+	Documents []*feed.Document
+	// Errors lists what went wrong, one per failed request.
+	Errors []string
+}
+
+// Compute judges the feeds' readings at now. maintenance is the
 // impairment of a component under maintenance.
-func Compute(m *model.Model, results []collect.Result, now time.Time, maintenance float64) *State {
+func Compute(m *model.Model, readings []Reading, now time.Time, maintenance float64) *State {
 	st := &State{At: now, Feeds: []FeedRead{}, Reporting: []Report{}, Watched: []string{}, Unknown: []string{}, UnknownNodes: []string{}}
 	own := map[string]float64{}
 	incidents := map[string][]Incident{}
 	idx := m.Index()
-	for _, r := range results {
+	for _, r := range readings {
 		// A planned feed speaks for the nodes it was fetched for.
-		bs := statusmap.NodeBindings(idx, r.Feed.Nodes)
-		fr := FeedRead{Key: r.Feed.Key, URL: r.Feed.URL, Nodes: r.Feed.Nodes, Errors: r.Errors}
+		bs := statusmap.NodeBindings(idx, r.Nodes)
+		fr := FeedRead{Key: r.Key, URL: r.URL, Nodes: r.Nodes, Errors: r.Errors}
 		for _, doc := range r.Documents {
 			if doc.Source.Indicator != feed.IndicatorUnknown {
 				fr.Read = true
@@ -111,10 +124,10 @@ func Compute(m *model.Model, results []collect.Result, now time.Time, maintenanc
 		}
 		fr.Unmapped = sortedSet(fr.Unmapped)
 		if fr.Read {
-			st.Watched = append(st.Watched, r.Feed.Nodes...)
+			st.Watched = append(st.Watched, r.Nodes...)
 		} else {
-			st.Unknown = append(st.Unknown, r.Feed.Key)
-			st.UnknownNodes = append(st.UnknownNodes, r.Feed.Nodes...)
+			st.Unknown = append(st.Unknown, r.Key)
+			st.UnknownNodes = append(st.UnknownNodes, r.Nodes...)
 		}
 		st.Feeds = append(st.Feeds, fr)
 	}

@@ -45,9 +45,9 @@ func TestCompute(t *testing.T) {
 	m := loadModel(t)
 	feeds := collect.Plan(m, nil)
 	docs := map[string][]byte{"a": summary(incident), "b": summary("")}
-	var results []collect.Result
+	var results []Reading
 	for _, f := range feeds {
-		r := collect.Result{Feed: f}
+		r := Reading{Key: f.Key, URL: f.URL, Nodes: f.Nodes}
 		node := f.Nodes[0]
 		if b, ok := docs[node]; ok {
 			doc, err := feed.Parse(b, f.Format, f.URL)
