@@ -76,7 +76,11 @@ does for its exact analyses, declarative substitutions are applied
 (non-declarative ones are refused) and common-cause groups (beta-factor,
 MGL, alpha-factor, phi-factor) are expanded into common-cause events named
 "[A B]" (SCRAM does this with --ccf true). Counts in --json are numbers, or
-decimal strings beyond 2^53.`
+decimal strings beyond 2^53. When a tree's diagram outgrows --node-limit and
+--max-order is 3 or less, its minimal cut sets are expanded bottom-up
+instead, never representing the larger sets: the sets and count stay exact,
+the probability is not computed, and --json says "method": "expansion"
+(otherwise "bdd").`
 
 func newDomainsCmd(ios *iostreams.IOStreams, runF func(context.Context, *domainsOptions) error) *cobra.Command {
 	opts := &domainsOptions{IO: ios}
@@ -230,15 +234,19 @@ func analysisError(err error, timeout time.Duration) error {
 
 // openPSAResult is `domains --openpsa --json`.
 type openPSAResult struct {
-	SchemaVersion     int        `json:"schema_version"`
-	Top               string     `json:"top"`
-	MCSCount          count.N    `json:"mcs_count"`
-	OrderDistribution []count.N  `json:"order_distribution"`
-	Probability       *float64   `json:"probability"`
-	Truncated         bool       `json:"truncated"`
-	MaxOrder          int        `json:"max_order"`
-	Sets              [][]string `json:"sets,omitempty"`
-	Substitutions     []string   `json:"substitutions,omitempty"`
+	SchemaVersion     int       `json:"schema_version"`
+	Top               string    `json:"top"`
+	MCSCount          count.N   `json:"mcs_count"`
+	OrderDistribution []count.N `json:"order_distribution"`
+	Probability       *float64  `json:"probability"`
+	Truncated         bool      `json:"truncated"`
+	MaxOrder          int       `json:"max_order"`
+	// Method is "bdd", or "expansion" when the decision diagrams outgrew
+	// the node limit and the sets (order ≤ 3) were expanded bottom-up:
+	// then probability is null.
+	Method        string     `json:"method"`
+	Sets          [][]string `json:"sets,omitempty"`
+	Substitutions []string   `json:"substitutions,omitempty"`
 }
 
 func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
@@ -258,7 +266,7 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 	if opts.Sets {
 		maxSets = opts.MaxSets
 	}
-	res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Probability: !opts.Count, MaxSets: maxSets, NodeLimit: opts.NodeLimit})
+	res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Probability: !opts.Count, MaxSets: maxSets, NodeLimit: opts.NodeLimit, Expansion: true})
 	if err != nil {
 		return analysisError(err, opts.Timeout)
 	}
@@ -266,8 +274,8 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 		fmt.Fprintln(opts.IO.Out, res.Count.String())
 		return nil
 	}
-	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: count.Of(res.Count), OrderDistribution: count.Slice(trimZeros(res.OrderDistribution)), Truncated: res.Truncated, MaxOrder: res.MaxOrder, Substitutions: m.Substitutions}
-	if len(res.UnknownProbability) == 0 {
+	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: count.Of(res.Count), OrderDistribution: count.Slice(trimZeros(res.OrderDistribution)), Truncated: res.Truncated, MaxOrder: res.MaxOrder, Method: string(res.Method), Substitutions: m.Substitutions}
+	if len(res.UnknownProbability) == 0 && res.Method == faulttree.MethodBDD {
 		p := res.Probability
 		out.Probability = &p
 	}
@@ -306,9 +314,12 @@ func openPSAText(w io.Writer, r openPSAResult) error {
 	if len(r.Substitutions) > 0 {
 		fmt.Fprintf(w, "substitutions applied: %s\n", strings.Join(r.Substitutions, ", "))
 	}
-	if r.Probability != nil {
+	switch {
+	case r.Probability != nil:
 		fmt.Fprintf(w, "probability: %.6g\n", *r.Probability)
-	} else {
+	case r.Method == string(faulttree.MethodExpansion):
+		fmt.Fprintln(w, "probability: not computed (the function's decision diagram exceeds the node limit; the cut sets were expanded bottom-up up to the order limit)")
+	default:
 		fmt.Fprintln(w, "probability: unknown (some basic events have none)")
 	}
 	for _, s := range r.Sets {

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"math/bits"
 	"slices"
+	"strings"
 )
 
 // DefaultMaxOrder is the cut-set order limit used when Options.MaxOrder is
@@ -36,6 +37,12 @@ type Options struct {
 	// when exceeded Analyze returns an error instead of exhausting memory.
 	// Zero means DefaultNodeLimit.
 	NodeLimit int
+	// Expansion lets the package-level Analyze fall back on the
+	// order-truncated expansion (MethodExpansion) when the decision
+	// diagrams exceed NodeLimit and MaxOrder is at most MaxSmallOrder on
+	// a monotone tree: the cut sets then come without probability or
+	// importance factors, instead of a node-limit error.
+	Expansion bool
 }
 
 // Importance holds the importance factors of one basic event for a top
@@ -100,7 +107,26 @@ type Result struct {
 	Importance []Importance
 	// Stats describes the decision diagrams.
 	Stats Stats
+	// Method says how the cut sets were found: MethodBDD, or
+	// MethodExpansion when the decision diagrams outgrew the node limit
+	// and the order limit allowed the order-truncated expansion instead.
+	Method Method
 }
+
+// Method is how Analyze found the minimal cut sets.
+type Method string
+
+const (
+	// MethodBDD: the function's BDD converted into a ZBDD of minimal cut
+	// sets. The probability and importance factors are exact.
+	MethodBDD Method = "bdd"
+	// MethodExpansion: the order-truncated bottom-up expansion of
+	// SmallCutSets, which never represents the larger sets. The cut sets
+	// and their count are exact up to MaxOrder; the probability and
+	// importance factors are not computed (Probability is NaN), since the
+	// function itself was too large to represent.
+	MethodExpansion Method = "expansion"
+)
 
 // firstTryNodes is the node budget of the first variable order tried by
 // the package-level Analyze before it falls back to the other one.
@@ -141,7 +167,80 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	return m.Analyze(ctx, top, opts)
+	res, err := m.Analyze(ctx, top, opts)
+	var nl *nodeLimitError
+	if errors.As(err, &nl) && opts.Expansion && opts.MaxOrder >= 1 && opts.MaxOrder <= MaxSmallOrder {
+		// Both orders blew up, but the sets asked for are small: expand
+		// them bottom-up without representing the function (nus9601).
+		small, serr := analyzeSmall(ctx, b, top, opts)
+		if serr == nil {
+			return small, nil
+		}
+		return nil, fmt.Errorf("%w; the order-truncated expansion does not apply either: %s", err, strings.TrimPrefix(serr.Error(), "faulttree: "))
+	}
+	return res, err
+}
+
+// analyzeSmall is Analyze by the order-truncated expansion
+// (MethodExpansion), for opts.MaxOrder ≤ MaxSmallOrder on a monotone tree.
+func analyzeSmall(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, error) {
+	c, err := NewSmall(b, opts.MaxOrder, 0)
+	if err != nil {
+		return nil, err
+	}
+	sets, cut, err := c.CutSets(ctx, top)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{MaxOrder: opts.MaxOrder, Count: big.NewInt(int64(len(sets))), Truncated: cut, Probability: math.NaN(), Method: MethodExpansion}
+	res.OrderDistribution = make([]*big.Int, opts.MaxOrder)
+	for i := range res.OrderDistribution {
+		res.OrderDistribution[i] = new(big.Int)
+	}
+	probs := make([]float64, len(sets))
+	for i, s := range sets {
+		if len(s) == 0 {
+			res.EmptySet = true
+		} else {
+			res.OrderDistribution[len(s)-1].Add(res.OrderDistribution[len(s)-1], big.NewInt(1))
+		}
+		p := 1.0
+		for _, ev := range s {
+			p *= b.Event(ev).Prob
+		}
+		probs[i] = p
+	}
+	unknown := map[int]bool{}
+	for _, s := range sets {
+		for _, ev := range s {
+			if math.IsNaN(b.Event(ev).Prob) {
+				unknown[ev] = true
+			}
+		}
+	}
+	for ev := range unknown {
+		res.UnknownProbability = append(res.UnknownProbability, ev)
+	}
+	slices.Sort(res.UnknownProbability)
+	if opts.MaxSets > 0 {
+		idx := make([]int, len(sets))
+		for i := range idx {
+			idx[i] = i
+		}
+		// By increasing order, then decreasing probability (an unknown
+		// one ranked as 1, as the BDD path does), then events.
+		slices.SortStableFunc(idx, func(i, j int) int {
+			if c := cmp.Compare(len(sets[i]), len(sets[j])); c != 0 {
+				return c
+			}
+			return cmp.Compare(rankProb(probs[j]), rankProb(probs[i]))
+		})
+		for _, i := range idx[:min(opts.MaxSets, len(idx))] {
+			res.Sets = append(res.Sets, sets[i])
+			res.SetProbabilities = append(res.SetProbabilities, probs[i])
+		}
+	}
+	return res, nil
 }
 
 // IsNodeLimit reports whether err comes from exceeding Options.NodeLimit.
@@ -198,7 +297,7 @@ func (m *Model) Analyze(ctx context.Context, top Ref, opts Options) (res *Result
 		}
 	}()
 
-	res = &Result{MaxOrder: L, Probability: math.NaN()}
+	res = &Result{MaxOrder: L, Probability: math.NaN(), Method: MethodBDD}
 	f := m.refBDD(itop, true)
 	z, trunc := m.mcs(f, int32(L))
 	dc := &distCalc{m: m, L: L, memo: map[uint32][]uint64{}, mods: map[uint32]uint32{}}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/faulttree"
 	"github.com/depgraph/depgraph/internal/openpsa/scramtest"
+	"github.com/depgraph/depgraph/internal/testenv"
 )
 
 // scramInputs are SCRAM's own inputs (from ../shared/data/openpsa and
@@ -100,5 +101,49 @@ func TestSCRAMRefusesWhatWeRefuse(t *testing.T) {
 	}
 	if _, err := ReadFiles(f); err == nil || !strings.Contains(err.Error(), `substitution "ExchangeValves" is not declarative`) {
 		t.Errorf("depgraph on %s: %v", f, err)
+	}
+}
+
+// TestHeavySCRAMAgreesNus9601Order3: nus9601's function is too large for a
+// decision diagram here (and for SCRAM's BDD), but its minimal cut sets up
+// to order 3 are not: depgraph's order-truncated expansion
+// (faulttree.Options.Expansion) and SCRAM's ZBDD with -l 3 must list the
+// same products (10 of order 3, none smaller, with SCRAM 0.16.2). The node
+// limit is kept low so the decision diagrams give up at once.
+func TestHeavySCRAMAgreesNus9601Order3(t *testing.T) {
+	testenv.Heavy(t)
+	bin := scramtest.Require(t)
+	readExpected(t)
+	file := filepath.Join(sharedDir, "aralia", "nus9601.xml")
+	want := scramtest.Run(t, bin, []string{"--zbdd", "--limit-order", "3"}, file)
+	m, err := ReadFiles(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range want {
+		top, err := m.Top(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := faulttree.Analyze(context.Background(), m.Builder, top, faulttree.Options{MaxOrder: 3, MaxSets: 1 << 20, NodeLimit: 1_000_000, Expansion: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Method != faulttree.MethodExpansion {
+			t.Errorf("method %q, want the expansion (the diagrams fit in 1 M nodes now?)", res.Method)
+		}
+		var got []string
+		for _, s := range res.Sets {
+			var names []string
+			for _, e := range s {
+				names = append(names, m.Builder.Event(e).Name)
+			}
+			got = append(got, scramtest.Product(names))
+		}
+		slices.Sort(got)
+		if len(got) == 0 || !slices.Equal(got, w.Products) {
+			t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
+		}
+		t.Logf("%s: %d minimal cut sets of order ≤ 3 (SCRAM --zbdd -l 3: %d)", name, len(got), len(w.Products))
 	}
 }
