@@ -66,14 +66,7 @@ func TestSCRAMAgrees(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var got []string
-				for _, s := range res.Sets {
-					var names []string
-					for _, e := range s {
-						names = append(names, m.Builder.Event(e).Name)
-					}
-					got = append(got, scramtest.Product(names))
-				}
+				got := products(m, res)
 				if len(got) == 0 && res.Count.Int64() == 1 {
 					got = []string{""} // the empty set: the top is always true
 				}
@@ -88,6 +81,19 @@ func TestSCRAMAgrees(t *testing.T) {
 			}
 		})
 	}
+}
+
+// products names res's cut sets as SCRAM's products are named.
+func products(m *Model, res *faulttree.Result) []string {
+	var out []string
+	for _, s := range res.Sets {
+		names := make([]string, len(s))
+		for k, e := range s {
+			names[k] = m.Builder.Event(e).Name
+		}
+		out = append(out, scramtest.Product(names))
+	}
+	return out
 }
 
 // TestSCRAMRefusesWhatWeRefuse checks that the inputs depgraph refuses by
@@ -132,14 +138,7 @@ func TestHeavySCRAMAgreesNus9601Order3(t *testing.T) {
 		if res.Method != faulttree.MethodExpansion {
 			t.Errorf("method %q, want the expansion (the diagrams fit in 1 M nodes now?)", res.Method)
 		}
-		var got []string
-		for _, s := range res.Sets {
-			var names []string
-			for _, e := range s {
-				names = append(names, m.Builder.Event(e).Name)
-			}
-			got = append(got, scramtest.Product(names))
-		}
+		got := products(m, res)
 		slices.Sort(got)
 		if len(got) == 0 || !slices.Equal(got, w.Products) {
 			t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
