@@ -49,49 +49,77 @@ func TestSCRAMAgrees(t *testing.T) {
 			if strings.HasPrefix(files[0], sharedDir) {
 				readExpected(t) // skips without the shared data
 			}
-			want := scramtest.Run(t, bin, []string{"--probability", "true", "--ccf", "true"}, files...)
-			if len(want) == 0 {
-				t.Fatal("SCRAM reported no top event")
-			}
-			m, err := ReadFiles(files...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for name, w := range want {
-				top, err := m.Top(name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := faulttree.Analyze(context.Background(), m.Builder, top, faulttree.Options{MaxOrder: 20, Probability: true, MaxSets: 1 << 20})
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := products(m, res)
-				if len(got) == 0 && res.Count.Int64() == 1 {
-					got = []string{""} // the empty set: the top is always true
-				}
-				slices.Sort(got)
-				if !slices.Equal(got, w.Products) {
-					t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
-				}
-				if w.HasProbability && math.Abs(res.Probability-w.Probability) > 5e-6*math.Max(w.Probability, 1e-300)+1e-15 {
-					t.Errorf("%s: probability got:%.8g SCRAM:%g", name, res.Probability, w.Probability)
-				}
-				t.Logf("%s: %d products, p=%.6g (SCRAM %d, %g)", name, len(got), res.Probability, len(w.Products), w.Probability)
-			}
+			agreeWithSCRAM(t, bin, []string{"--probability", "true", "--ccf", "true"}, faulttree.Options{MaxOrder: 20, Probability: true}, files...)
 		})
 	}
 }
 
-// products names res's cut sets as SCRAM's products are named.
-func products(m *Model, res *faulttree.Result) []string {
-	var out []string
-	for _, s := range res.Sets {
-		names := make([]string, len(s))
-		for k, e := range s {
-			names[k] = m.Builder.Event(e).Name
+// TestHeavySCRAMAgreesNus9601Order3: nus9601's function is too large for a
+// decision diagram here (and for SCRAM's BDD), but its minimal cut sets up
+// to order 3 are not: depgraph's order-truncated expansion
+// (faulttree.Options.Expansion) and SCRAM's ZBDD with -l 3 must list the
+// same products (10 of order 3, none smaller, with SCRAM 0.16.2). The node
+// limit is kept low so the decision diagrams give up at once.
+func TestHeavySCRAMAgreesNus9601Order3(t *testing.T) {
+	testenv.Heavy(t)
+	bin := scramtest.Require(t)
+	readExpected(t)
+	opts := faulttree.Options{MaxOrder: 3, NodeLimit: 1_000_000, Expansion: true}
+	for _, res := range agreeWithSCRAM(t, bin, []string{"--zbdd", "--limit-order", "3"}, opts, filepath.Join(sharedDir, "aralia", "nus9601.xml")) {
+		if res.Method != faulttree.MethodExpansion {
+			t.Errorf("method %q, want the expansion (the diagrams fit in 1 M nodes now?)", res.Method)
 		}
-		out = append(out, scramtest.Product(names))
+		if res.Count.Sign() == 0 {
+			t.Error("no cut set")
+		}
+	}
+}
+
+// agreeWithSCRAM runs SCRAM with args and depgraph's Analyze with opts
+// (every set listed) on files, and compares each top event's minimal cut
+// sets, and its probability when SCRAM gives one. It returns depgraph's
+// results.
+func agreeWithSCRAM(t *testing.T, bin string, args []string, opts faulttree.Options, files ...string) []*faulttree.Result {
+	t.Helper()
+	want := scramtest.Run(t, bin, args, files...)
+	if len(want) == 0 {
+		t.Fatal("SCRAM reported no top event")
+	}
+	m, err := ReadFiles(files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.MaxSets = 1 << 20
+	var out []*faulttree.Result
+	for name, w := range want {
+		top, err := m.Top(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := faulttree.Analyze(context.Background(), m.Builder, top, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range res.Sets {
+			names := make([]string, len(s))
+			for k, e := range s {
+				names[k] = m.Builder.Event(e).Name
+			}
+			got = append(got, scramtest.Product(names))
+		}
+		if len(got) == 0 && res.Count.Int64() == 1 {
+			got = []string{""} // the empty set: the top is always true
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, w.Products) {
+			t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
+		}
+		if w.HasProbability && math.Abs(res.Probability-w.Probability) > 5e-6*math.Max(w.Probability, 1e-300)+1e-15 {
+			t.Errorf("%s: probability got:%.8g SCRAM:%g", name, res.Probability, w.Probability)
+		}
+		t.Logf("%s: %d products, p=%.6g (SCRAM %d, %g)", name, len(got), res.Probability, len(w.Products), w.Probability)
+		out = append(out, res)
 	}
 	return out
 }
@@ -107,42 +135,5 @@ func TestSCRAMRefusesWhatWeRefuse(t *testing.T) {
 	}
 	if _, err := ReadFiles(f); err == nil || !strings.Contains(err.Error(), `substitution "ExchangeValves" is not declarative`) {
 		t.Errorf("depgraph on %s: %v", f, err)
-	}
-}
-
-// TestHeavySCRAMAgreesNus9601Order3: nus9601's function is too large for a
-// decision diagram here (and for SCRAM's BDD), but its minimal cut sets up
-// to order 3 are not: depgraph's order-truncated expansion
-// (faulttree.Options.Expansion) and SCRAM's ZBDD with -l 3 must list the
-// same products (10 of order 3, none smaller, with SCRAM 0.16.2). The node
-// limit is kept low so the decision diagrams give up at once.
-func TestHeavySCRAMAgreesNus9601Order3(t *testing.T) {
-	testenv.Heavy(t)
-	bin := scramtest.Require(t)
-	readExpected(t)
-	file := filepath.Join(sharedDir, "aralia", "nus9601.xml")
-	want := scramtest.Run(t, bin, []string{"--zbdd", "--limit-order", "3"}, file)
-	m, err := ReadFiles(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, w := range want {
-		top, err := m.Top(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := faulttree.Analyze(context.Background(), m.Builder, top, faulttree.Options{MaxOrder: 3, MaxSets: 1 << 20, NodeLimit: 1_000_000, Expansion: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Method != faulttree.MethodExpansion {
-			t.Errorf("method %q, want the expansion (the diagrams fit in 1 M nodes now?)", res.Method)
-		}
-		got := products(m, res)
-		slices.Sort(got)
-		if len(got) == 0 || !slices.Equal(got, w.Products) {
-			t.Errorf("%s: products\n got:%q\nwant:%q", name, got, w.Products)
-		}
-		t.Logf("%s: %d minimal cut sets of order ≤ 3 (SCRAM --zbdd -l 3: %d)", name, len(got), len(w.Products))
 	}
 }
