@@ -39,9 +39,10 @@ type Options struct {
 	NodeLimit int
 	// Expansion lets the package-level Analyze fall back on the
 	// order-truncated expansion (MethodExpansion) when the decision
-	// diagrams exceed NodeLimit and MaxOrder is at most MaxSmallOrder on
-	// a monotone tree: the cut sets then come without probability or
-	// importance factors, instead of a node-limit error.
+	// diagrams exceed NodeLimit, for a MaxOrder of 1 or more on a
+	// monotone tree: the cut sets then come without probability or
+	// importance factors, instead of a node-limit error. The expansion
+	// has the same NodeLimit and context; it pays for small orders.
 	Expansion bool
 }
 
@@ -120,9 +121,9 @@ const (
 	// MethodBDD: the function's BDD converted into a ZBDD of minimal cut
 	// sets. The probability and importance factors are exact.
 	MethodBDD Method = "bdd"
-	// MethodExpansion: the order-truncated bottom-up expansion of
-	// SmallCutSets, which never represents the larger sets. The cut sets
-	// and their count are exact up to MaxOrder; the probability and
+	// MethodExpansion: the order-truncated bottom-up expansion on a ZBDD
+	// (expandCutSets), which never represents the larger sets. The cut
+	// sets and their count are exact up to MaxOrder; the probability and
 	// importance factors are not computed (Probability is NaN), since the
 	// function itself was too large to represent.
 	MethodExpansion Method = "expansion"
@@ -169,78 +170,19 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 	}
 	res, err := m.Analyze(ctx, top, opts)
 	var nl *nodeLimitError
-	if errors.As(err, &nl) && opts.Expansion && opts.MaxOrder >= 1 && opts.MaxOrder <= MaxSmallOrder {
-		// Both orders blew up, but the sets asked for are small: expand
-		// them bottom-up without representing the function (nus9601).
-		small, serr := analyzeSmall(ctx, b, top, opts)
+	if errors.As(err, &nl) && opts.Expansion && opts.MaxOrder >= 1 {
+		// Both orders blew up: expand the sets asked for bottom-up,
+		// without representing the function (nus9601).
+		small, serr := expandCutSets(ctx, b, top, opts)
 		if serr == nil {
 			return small, nil
 		}
-		return nil, fmt.Errorf("%w; the order-truncated expansion does not apply either: %s", err, strings.TrimPrefix(serr.Error(), "faulttree: "))
+		if IsNodeLimit(serr) {
+			return nil, fmt.Errorf("%w; the order-truncated expansion exceeds it too", err)
+		}
+		return nil, fmt.Errorf("%w; the order-truncated expansion failed too: %s", err, strings.TrimPrefix(serr.Error(), "faulttree: "))
 	}
 	return res, err
-}
-
-// analyzeSmall is Analyze by the order-truncated expansion
-// (MethodExpansion), for opts.MaxOrder ≤ MaxSmallOrder on a monotone tree.
-func analyzeSmall(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, error) {
-	c, err := NewSmall(b, opts.MaxOrder, 0)
-	if err != nil {
-		return nil, err
-	}
-	sets, cut, err := c.CutSets(ctx, top)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{MaxOrder: opts.MaxOrder, Count: big.NewInt(int64(len(sets))), Truncated: cut, Probability: math.NaN(), Method: MethodExpansion}
-	res.OrderDistribution = make([]*big.Int, opts.MaxOrder)
-	for i := range res.OrderDistribution {
-		res.OrderDistribution[i] = new(big.Int)
-	}
-	probs := make([]float64, len(sets))
-	for i, s := range sets {
-		if len(s) == 0 {
-			res.EmptySet = true
-		} else {
-			res.OrderDistribution[len(s)-1].Add(res.OrderDistribution[len(s)-1], big.NewInt(1))
-		}
-		p := 1.0
-		for _, ev := range s {
-			p *= b.Event(ev).Prob
-		}
-		probs[i] = p
-	}
-	unknown := map[int]bool{}
-	for _, s := range sets {
-		for _, ev := range s {
-			if math.IsNaN(b.Event(ev).Prob) {
-				unknown[ev] = true
-			}
-		}
-	}
-	for ev := range unknown {
-		res.UnknownProbability = append(res.UnknownProbability, ev)
-	}
-	slices.Sort(res.UnknownProbability)
-	if opts.MaxSets > 0 {
-		idx := make([]int, len(sets))
-		for i := range idx {
-			idx[i] = i
-		}
-		// By increasing order, then decreasing probability (an unknown
-		// one ranked as 1, as the BDD path does), then events.
-		slices.SortStableFunc(idx, func(i, j int) int {
-			if c := cmp.Compare(len(sets[i]), len(sets[j])); c != 0 {
-				return c
-			}
-			return cmp.Compare(rankProb(probs[j]), rankProb(probs[i]))
-		})
-		for _, i := range idx[:min(opts.MaxSets, len(idx))] {
-			res.Sets = append(res.Sets, sets[i])
-			res.SetProbabilities = append(res.SetProbabilities, probs[i])
-		}
-	}
-	return res, nil
 }
 
 // IsNodeLimit reports whether err comes from exceeding Options.NodeLimit.

@@ -33,6 +33,15 @@
 //     decomposition over the BDD, and Birnbaum importance from one
 //     reverse pass (Dutuit & Rauzy 2001).
 //
+// When a tree's function outgrows every diagram the node limit allows
+// (nus9601), Options.Expansion finds its minimal cut sets up to the order
+// limit without the function: bottom-up over the gates on a ZBDD, each
+// gate's family the minimal union, product or k-subset product of its
+// inputs' families, sets above the order dropped as they form (Minato's
+// family algebra with truncation; expand.go). Exact sets and counts, no
+// probability; monotone trees only. SmallCutSets is the same expansion for
+// orders up to 3 on packed words, which failure domains use.
+//
 // Non-coherent gates (not, xor, nand, nor, iff, imply) are handled as
 // SCRAM does by default: the probability is exact, and the cut sets are
 // the minimal true points of the function, that is, prime implicants with

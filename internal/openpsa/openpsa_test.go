@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -389,11 +390,17 @@ func checkExpected(t *testing.T, heavy bool) {
 }
 
 // TestHeavyUnsolvedStopCleanly runs the models no tool solves (nus9601)
-// under a deadline and a node limit: the engine must return a
-// result or a clear error, never hang or exhaust memory.
+// under a deadline and a node limit: the engine must return a result or a
+// clear error, never hang or exhaust memory. With an order limit of 4 the
+// diagrams give up and the expansion finds nus9601's 12 minimal cut sets
+// up to order 4 (10 of order 3, 2 of order 4): depgraph's own figure, which
+// no other tool here reaches (SCRAM agrees up to order 3, see
+// TestHeavySCRAMAgreesNus9601Order3), so a regression check, not an
+// outside expectation.
 func TestHeavyUnsolvedStopCleanly(t *testing.T) {
 	testenv.Heavy(t)
 	readExpected(t)
+	want := map[string]string{"nus9601": "12 [0 0 10 2]"}
 	for _, name := range unsolvedModels {
 		t.Run(name, func(t *testing.T) {
 			m, err := ReadFiles(filepath.Join(sharedDir, "aralia", name+".xml"))
@@ -404,21 +411,30 @@ func TestHeavyUnsolvedStopCleanly(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			start := time.Now()
-			res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: 4, NodeLimit: 5_000_000})
-			if d := time.Since(start); d > 30*time.Second {
-				t.Errorf("took %v despite a 10 s deadline", d)
-			}
-			if err != nil {
-				if !strings.HasPrefix(err.Error(), "faulttree: ") {
-					t.Errorf("unclear error %q", err)
+			for _, expansion := range []bool{false, true} {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				start := time.Now()
+				res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: 4, NodeLimit: 5_000_000, Expansion: expansion})
+				cancel()
+				if d := time.Since(start); d > 60*time.Second {
+					t.Errorf("took %v despite a 20 s deadline", d)
 				}
-				t.Logf("stopped cleanly after %v: %v", time.Since(start).Round(time.Millisecond), err)
-				return
+				if err != nil {
+					if !strings.HasPrefix(err.Error(), "faulttree: ") {
+						t.Errorf("unclear error %q", err)
+					}
+					if expansion {
+						t.Errorf("with the expansion: %v", err)
+					}
+					t.Logf("expansion %v: stopped cleanly after %v: %v", expansion, time.Since(start).Round(time.Millisecond), err)
+					continue
+				}
+				got := fmt.Sprint(res.Count, res.OrderDistribution)
+				if w, ok := want[name]; ok && got != w {
+					t.Errorf("expansion %v: %s minimal cut sets up to order 4, want %s", expansion, got, w)
+				}
+				t.Logf("expansion %v, method %s: %s minimal cut sets up to order 4 in %v", expansion, res.Method, got, time.Since(start).Round(time.Millisecond))
 			}
-			t.Logf("solved with -l 4 in %v: %v minimal cut sets", time.Since(start).Round(time.Millisecond), res.Count)
 		})
 	}
 }

@@ -1,0 +1,120 @@
+package faulttree
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestExpandAgreesWithBDD checks the direct ZBDD expansion against the
+// BDD engine on fixed-seed random coherent trees: the same count, order
+// distribution, empty set, listed sets and their probabilities, for
+// orders up to 6.
+func TestExpandAgreesWithBDD(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for i := range 150 {
+		b := NewBuilder()
+		top := randomTree(rng, b, 4+rng.IntN(25), 3+rng.IntN(40), false)
+		for order := 1; order <= 6; order++ {
+			opts := Options{MaxOrder: order, MaxSets: 1 << 20}
+			want, err := Analyze(context.Background(), b, top, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := expandCutSets(context.Background(), b, top, opts)
+			if err != nil {
+				t.Fatalf("tree %d order %d: %v", i, order, err)
+			}
+			if got.Count.Cmp(want.Count) != 0 || got.EmptySet != want.EmptySet {
+				t.Fatalf("tree %d order %d: count %v (empty %v), want %v (empty %v)", i, order, got.Count, got.EmptySet, want.Count, want.EmptySet)
+			}
+			if diff := cmp.Diff(fmt.Sprint(want.OrderDistribution), fmt.Sprint(got.OrderDistribution)); diff != "" {
+				t.Fatalf("tree %d order %d distribution (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("tree %d order %d sets (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Fatalf("tree %d order %d set probabilities (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if want.Truncated && !got.Truncated {
+				t.Fatalf("tree %d order %d: the BDD says truncated, the expansion not", i, order)
+			}
+			if got.Method != MethodExpansion || !math.IsNaN(got.Probability) {
+				t.Fatalf("tree %d order %d: method %q, probability %v", i, order, got.Method, got.Probability)
+			}
+		}
+	}
+}
+
+// TestAnalyzeExpansionFallback: when the diagrams exceed the node limit,
+// Options.Expansion gives the same cut sets, count and order distribution
+// as an analysis with room, without probability; without Expansion,
+// without an order limit or on a non-monotone tree the node-limit error
+// stays.
+func TestAnalyzeExpansionFallback(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	tried := 0
+	for i := range 40 {
+		b := NewBuilder()
+		top := randomTree(rng, b, 20+rng.IntN(20), 30+rng.IntN(30), false)
+		for order := 1; order <= 5; order++ {
+			want, err := Analyze(context.Background(), b, top, Options{MaxOrder: order, MaxSets: 1 << 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want.Method != MethodBDD {
+				t.Fatalf("tree %d: method %q with room, want bdd", i, want.Method)
+			}
+			// A node limit the expansion fits in: the trees whose
+			// diagrams do not fit in it are the cases.
+			ex, err := expandCutSets(context.Background(), b, top, Options{MaxOrder: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			limit := ex.Stats.ZBDDNodes + 1
+			if _, err := Analyze(context.Background(), b, top, Options{MaxOrder: order, NodeLimit: limit}); !IsNodeLimit(err) {
+				continue
+			}
+			tried++
+			got, err := Analyze(context.Background(), b, top, Options{MaxOrder: order, MaxSets: 1 << 20, NodeLimit: limit, Expansion: true, Probability: true})
+			if err != nil {
+				t.Fatalf("tree %d order %d: %v", i, order, err)
+			}
+			if got.Method != MethodExpansion || !math.IsNaN(got.Probability) {
+				t.Errorf("tree %d order %d: method %q probability %v, want expansion and NaN", i, order, got.Method, got.Probability)
+			}
+			if got.Count.Cmp(want.Count) != 0 || got.EmptySet != want.EmptySet {
+				t.Errorf("tree %d order %d: count %v (empty %v), want %v (empty %v)", i, order, got.Count, got.EmptySet, want.Count, want.EmptySet)
+			}
+			if diff := cmp.Diff(fmt.Sprint(want.OrderDistribution), fmt.Sprint(got.OrderDistribution)); diff != "" {
+				t.Errorf("tree %d order %d distribution (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("tree %d order %d sets, in Result.Sets' order (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Errorf("tree %d order %d set probabilities (-bdd +expansion):\n%s", i, order, diff)
+			}
+		}
+	}
+	if tried < 40 {
+		t.Fatalf("only %d trees large enough to run out of nodes", tried)
+	}
+	b := NewBuilder()
+	top := chain(b, 30)
+	if _, err := Analyze(context.Background(), b, top, Options{NodeLimit: 20, Expansion: true}); !IsNodeLimit(err) {
+		t.Errorf("no order limit: got %v, want a node-limit error", err)
+	}
+	nb := NewBuilder()
+	nonMonotone := randomTree(rand.New(rand.NewPCG(5, 5)), nb, 30, 60, true)
+	if _, err := Analyze(context.Background(), nb, nonMonotone, Options{MaxOrder: 2, NodeLimit: 10, Expansion: true}); !IsNodeLimit(err) || !strings.Contains(err.Error(), "expansion failed too: expansion needs a monotone tree") {
+		t.Errorf("non-monotone: got %v, want a node-limit error saying why the expansion does not apply", err)
+	}
+}
