@@ -269,6 +269,9 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 	}
 	res, err := faulttree.Analyze(ctx, m.Builder, top, faulttree.Options{MaxOrder: opts.MaxOrder, Probability: !opts.Count, MaxSets: maxSets, NodeLimit: opts.NodeLimit, Expansion: opts.MaxOrder > 0})
 	if err != nil {
+		if faulttree.IsNodeLimit(err) && opts.MaxOrder == 0 {
+			return fmt.Errorf("%v: give --max-order (the sets up to it are then expanded without a diagram), or raise --node-limit if memory allows", err)
+		}
 		return analysisError(err, opts.Timeout)
 	}
 	if opts.Count {
