@@ -38,6 +38,8 @@ type expander struct {
 	event []int   // by level: its event
 	memo  map[uint32]uint32
 	ub    map[uint32]int // by builder node: an upper bound of its sets' order
+	dists map[uint32][]*big.Int
+	maxPs map[uint32]float64
 }
 
 // expandCutSets is Analyze by the direct expansion: exact minimal cut sets
@@ -74,16 +76,12 @@ func expandCutSets(ctx context.Context, b *Builder, top Ref, opts Options) (res 
 	if opts.MaxSets > 0 {
 		res.Sets, res.SetProbabilities = e.best(f, opts.MaxSets)
 	}
-	unknown := map[int]bool{}
-	e.walk(f, nil, func(s []int) {
-		for _, ev := range s {
-			if math.IsNaN(b.Event(ev).Prob) {
-				unknown[ev] = true
-			}
+	// Every node of a ZBDD lies on some set, so the events of the nodes
+	// below f are the events of its sets.
+	for _, ev := range e.events(f) {
+		if math.IsNaN(b.Event(ev).Prob) {
+			res.UnknownProbability = append(res.UnknownProbability, ev)
 		}
-	})
-	for ev := range unknown {
-		res.UnknownProbability = append(res.UnknownProbability, ev)
 	}
 	slices.Sort(res.UnknownProbability)
 	return res, nil
@@ -327,35 +325,7 @@ func (e *expander) minimize(f uint32) uint32 {
 
 // distribution counts f's sets by order.
 func (e *expander) distribution(f uint32) (*big.Int, []*big.Int, bool) {
-	memo := map[uint32][]*big.Int{}
-	var dist func(f uint32) []*big.Int
-	dist = func(f uint32) []*big.Int {
-		d := make([]*big.Int, e.k+1)
-		for i := range d {
-			d[i] = new(big.Int)
-		}
-		switch f {
-		case zEmpty:
-			return d
-		case zBase:
-			d[0].SetInt64(1)
-			return d
-		}
-		if r, ok := memo[f]; ok {
-			return r
-		}
-		n := e.z.nodes[f]
-		hi, lo := dist(n.hi), dist(n.lo)
-		for i := range d {
-			d[i].Set(lo[i])
-			if i > 0 {
-				d[i].Add(d[i], hi[i-1])
-			}
-		}
-		memo[f] = d
-		return d
-	}
-	d := dist(f)
+	d := e.dist(f)
 	total := new(big.Int)
 	for _, x := range d {
 		total.Add(total, x)
@@ -363,43 +333,114 @@ func (e *expander) distribution(f uint32) (*big.Int, []*big.Int, bool) {
 	return total, d[1:], d[0].Sign() > 0
 }
 
-// walk calls visit with each set of f (events sorted by level; the slice
-// is reused).
-func (e *expander) walk(f uint32, cur []int, visit func([]int)) {
+// dist returns the number of sets of f of each order 0 to k, memoised.
+func (e *expander) dist(f uint32) []*big.Int {
+	if r, ok := e.dists[f]; ok {
+		return r
+	}
+	d := make([]*big.Int, e.k+1)
+	for i := range d {
+		d[i] = new(big.Int)
+	}
 	switch f {
 	case zEmpty:
-		return
 	case zBase:
-		visit(cur)
-		return
+		d[0].SetInt64(1)
+	default:
+		n := e.z.nodes[f]
+		hi, lo := e.dist(n.hi), e.dist(n.lo)
+		for i := range d {
+			d[i].Set(lo[i])
+			if i > 0 {
+				d[i].Add(d[i], hi[i-1])
+			}
+		}
+	}
+	if e.dists == nil {
+		e.dists = map[uint32][]*big.Int{}
+	}
+	e.dists[f] = d
+	return d
+}
+
+// events returns the events of the nodes below f, sorted.
+func (e *expander) events(f uint32) []int {
+	seen := map[uint32]bool{}
+	var evs []int
+	var visit func(f uint32)
+	visit = func(f uint32) {
+		if f <= zBase || seen[f] {
+			return
+		}
+		seen[f] = true
+		n := e.z.nodes[f]
+		evs = append(evs, e.event[n.level])
+		visit(n.hi)
+		visit(n.lo)
+	}
+	visit(f)
+	slices.Sort(evs)
+	return evs
+}
+
+// maxP is an upper bound of the probability of f's sets (an unknown
+// probability ranked as 1), memoised.
+func (e *expander) maxP(f uint32) float64 {
+	switch f {
+	case zEmpty:
+		return 0
+	case zBase:
+		return 1
+	}
+	if p, ok := e.maxPs[f]; ok {
+		return p
 	}
 	n := e.z.nodes[f]
-	e.walk(n.hi, append(cur, e.event[n.level]), visit)
-	e.walk(n.lo, cur, visit)
+	p := max(e.maxP(n.lo), rankProb(e.b.Event(e.event[n.level]).Prob)*e.maxP(n.hi))
+	if e.maxPs == nil {
+		e.maxPs = map[uint32]float64{}
+	}
+	e.maxPs[f] = p
+	return p
 }
 
 // best lists up to r sets of f by increasing order, then decreasing
-// probability, then events, as Result.Sets does.
+// probability, then events, as Result.Sets does. An order whose sets all
+// fit is listed whole; in the first that does not, a branch-and-bound
+// walk keeps the r most probable, pruning sub-families whose best set
+// cannot beat the r-th kept. Only sub-families holding sets of the order
+// sought are entered, so the walk never enumerates the other orders.
 func (e *expander) best(f uint32, r int) ([][]int, []float64) {
-	by := make([]collector, e.k+1)
-	for i := range by {
-		by[i].r = r
-	}
-	e.walk(f, nil, func(s []int) {
-		p := 1.0
-		for _, ev := range s {
-			p *= e.b.Event(ev).Prob
-		}
-		by[len(s)].add(s, p)
-	})
 	var sets [][]int
 	var probs []float64
-	for i := 1; i < len(by); i++ { // the empty set is EmptySet, not listed
-		by[i].trim()
-		for _, s := range by[i].sets {
-			if len(sets) == r {
-				return sets, probs
+	for o := 1; o <= int(e.k) && len(sets) < r; o++ {
+		if e.dist(f)[o].Sign() == 0 {
+			continue
+		}
+		k := collector{r: r - len(sets), threshold: -1}
+		var walk func(f uint32, need int, cur []int, p float64)
+		walk = func(f uint32, need int, cur []int, p float64) {
+			if f == zEmpty || e.dist(f)[need].Sign() == 0 {
+				return
 			}
+			if len(k.sets) >= k.r && k.threshold >= 0 && rankProb(p)*e.maxP(f) <= k.threshold {
+				return
+			}
+			if need == 0 {
+				k.add(cur, p)
+				if len(k.sets) >= k.r && k.threshold < 0 {
+					k.trim()
+				}
+				return
+			}
+			n := e.z.nodes[f]
+			ev := e.event[n.level]
+			walk(n.hi, need-1, append(cur, ev), p*e.b.Event(ev).Prob)
+			walk(n.lo, need, cur, p)
+		}
+		walk(f, o, nil, 1)
+		k.trim()
+		for _, s := range k.sets {
 			sets = append(sets, s.events)
 			probs = append(probs, s.prob)
 		}

@@ -49,6 +49,29 @@ func TestExpandAgreesWithBDD(t *testing.T) {
 			if got.Method != MethodExpansion || !math.IsNaN(got.Probability) {
 				t.Fatalf("tree %d order %d: method %q, probability %v", i, order, got.Method, got.Probability)
 			}
+			// A few sets: the same orders and probabilities as the BDD's
+			// (equally probable sets may be other ones).
+			few := Options{MaxOrder: order, MaxSets: 3}
+			wantFew, err := Analyze(context.Background(), b, top, few)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotFew, err := expandCutSets(context.Background(), b, top, few)
+			if err != nil {
+				t.Fatal(err)
+			}
+			orders := func(sets [][]int) (o []int) {
+				for _, s := range sets {
+					o = append(o, len(s))
+				}
+				return o
+			}
+			if diff := cmp.Diff(orders(wantFew.Sets), orders(gotFew.Sets)); diff != "" {
+				t.Fatalf("tree %d order %d, 3 sets: orders (-bdd +expansion):\n%s", i, order, diff)
+			}
+			if diff := cmp.Diff(wantFew.SetProbabilities, gotFew.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Fatalf("tree %d order %d, 3 sets: probabilities (-bdd +expansion):\n%s", i, order, diff)
+			}
 		}
 	}
 }
