@@ -122,7 +122,7 @@ const (
 	// sets. The probability and importance factors are exact.
 	MethodBDD Method = "bdd"
 	// MethodExpansion: the order-truncated bottom-up expansion on a ZBDD
-	// (expandCutSets), which never represents the larger sets. The cut
+	// (Expand), which never represents the larger sets. The cut
 	// sets and their count are exact up to MaxOrder; the probability and
 	// importance factors are not computed (Probability is NaN), since the
 	// function itself was too large to represent.
@@ -173,7 +173,7 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 	if errors.As(err, &nl) && opts.Expansion && opts.MaxOrder >= 1 {
 		// Both orders blew up: expand the sets asked for bottom-up,
 		// without representing the function (nus9601).
-		small, serr := expandCutSets(ctx, b, top, opts)
+		small, serr := Expand(ctx, b, top, opts)
 		if serr == nil {
 			return small, nil
 		}

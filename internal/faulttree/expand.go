@@ -42,10 +42,13 @@ type expander struct {
 	maxPs map[uint32]float64
 }
 
-// expandCutSets is Analyze by the direct expansion: exact minimal cut sets
-// of order ≤ opts.MaxOrder of a monotone tree, their count and order
-// distribution, and Result.Sets as Analyze lists them; no probability.
-func expandCutSets(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result, err error) {
+// Expand computes the minimal cut sets of top, a monotone tree, up to
+// opts.MaxOrder (1 to 64) by the direct expansion (MethodExpansion), never
+// building the function's BDD: their exact count and order distribution,
+// and Result.Sets as Analyze lists them (opts.MaxSets); no probability or
+// importance. opts.NodeLimit bounds its ZBDD as it bounds Analyze's
+// diagrams. Analyze falls back on it with Options.Expansion.
+func Expand(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result, err error) {
 	if opts.MaxOrder < 1 || opts.MaxOrder > maxExpandOrder {
 		return nil, fmt.Errorf("faulttree: expansion: order %d outside 1..%d", opts.MaxOrder, maxExpandOrder)
 	}

@@ -27,7 +27,7 @@ func TestExpandAgreesWithBDD(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := expandCutSets(context.Background(), b, top, opts)
+			got, err := Expand(context.Background(), b, top, opts)
 			if err != nil {
 				t.Fatalf("tree %d order %d: %v", i, order, err)
 			}
@@ -56,7 +56,7 @@ func TestExpandAgreesWithBDD(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotFew, err := expandCutSets(context.Background(), b, top, few)
+			gotFew, err := Expand(context.Background(), b, top, few)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestAnalyzeExpansionFallback(t *testing.T) {
 			}
 			// A node limit the expansion fits in: the trees whose
 			// diagrams do not fit in it are the cases.
-			ex, err := expandCutSets(context.Background(), b, top, Options{MaxOrder: order})
+			ex, err := Expand(context.Background(), b, top, Options{MaxOrder: order})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -578,3 +578,51 @@ func TestTopNames(t *testing.T) {
 		t.Errorf("empty: %v", err)
 	}
 }
+
+// TestExpansionAgreesWithBDD compares the direct expansion
+// (faulttree.Expand) with the BDD engine on every shared Aralia model
+// without negations but nus9601 (which no diagram holds) at order 4: the
+// same count and order distribution, and the same five most probable sets'
+// orders and probabilities.
+func TestExpansionAgreesWithBDD(t *testing.T) {
+	readExpected(t)
+	for _, name := range []string{"baobab1", "baobab2", "chinese", "das9201", "das9202", "das9203", "das9205", "das9206", "das9208", "das9209", "edf9201", "edf9202", "edf9203", "edf9206", "edfpa14b", "edfpa14o", "edfpa14p", "edfpa14q", "edfpa14r", "edfpa15b", "edfpa15o", "edfpa15q", "ftr10", "isp9601", "isp9602", "isp9604", "isp9606"} {
+		t.Run(name, func(t *testing.T) {
+			m, err := ReadFiles(filepath.Join(sharedDir, "aralia", name+".xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			top, err := m.Top("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := faulttree.Options{MaxOrder: 4, MaxSets: 5}
+			want, err := faulttree.Analyze(context.Background(), m.Builder, top, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := faulttree.Expand(context.Background(), m.Builder, top, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := fmt.Sprint(got.Count, got.OrderDistribution), fmt.Sprint(want.Count, want.OrderDistribution); g != w {
+				t.Errorf("expansion %s, BDD %s", g, w)
+			}
+			var gotOrders, wantOrders []int
+			for i := range got.Sets {
+				gotOrders = append(gotOrders, len(got.Sets[i]))
+			}
+			for i := range want.Sets {
+				wantOrders = append(wantOrders, len(want.Sets[i]))
+			}
+			if fmt.Sprint(gotOrders) != fmt.Sprint(wantOrders) || len(got.SetProbabilities) != len(want.SetProbabilities) {
+				t.Fatalf("sets' orders: expansion %v, BDD %v", gotOrders, wantOrders)
+			}
+			for i, p := range want.SetProbabilities {
+				if math.Abs(got.SetProbabilities[i]-p) > 1e-12*p {
+					t.Errorf("set %d: probability %g, BDD %g", i, got.SetProbabilities[i], p)
+				}
+			}
+		})
+	}
+}
