@@ -31,23 +31,8 @@ func TestExpandAgreesWithBDD(t *testing.T) {
 			if err != nil {
 				t.Fatalf("tree %d order %d: %v", i, order, err)
 			}
-			if got.Count.Cmp(want.Count) != 0 || got.EmptySet != want.EmptySet {
-				t.Fatalf("tree %d order %d: count %v (empty %v), want %v (empty %v)", i, order, got.Count, got.EmptySet, want.Count, want.EmptySet)
-			}
-			if diff := cmp.Diff(fmt.Sprint(want.OrderDistribution), fmt.Sprint(got.OrderDistribution)); diff != "" {
-				t.Fatalf("tree %d order %d distribution (-bdd +expansion):\n%s", i, order, diff)
-			}
-			if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
-				t.Fatalf("tree %d order %d sets (-bdd +expansion):\n%s", i, order, diff)
-			}
-			if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
-				t.Fatalf("tree %d order %d set probabilities (-bdd +expansion):\n%s", i, order, diff)
-			}
-			if want.Truncated && !got.Truncated {
-				t.Fatalf("tree %d order %d: the BDD says truncated, the expansion not", i, order)
-			}
-			if got.Method != MethodExpansion || !math.IsNaN(got.Probability) {
-				t.Fatalf("tree %d order %d: method %q, probability %v", i, order, got.Method, got.Probability)
+			if d := expansionDiff(want, got); d != "" {
+				t.Fatalf("tree %d order %d: %s", i, order, d)
 			}
 			// A few sets: the same orders and probabilities as the BDD's
 			// (equally probable sets may be other ones).
@@ -74,6 +59,31 @@ func TestExpandAgreesWithBDD(t *testing.T) {
 			}
 		}
 	}
+}
+
+// expansionDiff says how an expansion's result got differs from the BDD's
+// result want of the same analysis ("" when it does not): count, empty
+// set, order distribution, listed sets and their probabilities, the
+// truncation (never missed), the method and the absent probability.
+func expansionDiff(want, got *Result) string {
+	switch {
+	case got.Count.Cmp(want.Count) != 0 || got.EmptySet != want.EmptySet:
+		return fmt.Sprintf("count %v (empty %v), want %v (empty %v)", got.Count, got.EmptySet, want.Count, want.EmptySet)
+	case want.Truncated && !got.Truncated:
+		return "the BDD says truncated, the expansion not"
+	case got.Method != MethodExpansion || !math.IsNaN(got.Probability):
+		return fmt.Sprintf("method %q, probability %v; want expansion and NaN", got.Method, got.Probability)
+	}
+	if diff := cmp.Diff(fmt.Sprint(want.OrderDistribution), fmt.Sprint(got.OrderDistribution)); diff != "" {
+		return "distribution (-bdd +expansion):\n" + diff
+	}
+	if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
+		return "sets (-bdd +expansion):\n" + diff
+	}
+	if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		return "set probabilities (-bdd +expansion):\n" + diff
+	}
+	return ""
 }
 
 // TestAnalyzeExpansionFallback: when the diagrams exceed the node limit,
@@ -110,20 +120,8 @@ func TestAnalyzeExpansionFallback(t *testing.T) {
 			if err != nil {
 				t.Fatalf("tree %d order %d: %v", i, order, err)
 			}
-			if got.Method != MethodExpansion || !math.IsNaN(got.Probability) {
-				t.Errorf("tree %d order %d: method %q probability %v, want expansion and NaN", i, order, got.Method, got.Probability)
-			}
-			if got.Count.Cmp(want.Count) != 0 || got.EmptySet != want.EmptySet {
-				t.Errorf("tree %d order %d: count %v (empty %v), want %v (empty %v)", i, order, got.Count, got.EmptySet, want.Count, want.EmptySet)
-			}
-			if diff := cmp.Diff(fmt.Sprint(want.OrderDistribution), fmt.Sprint(got.OrderDistribution)); diff != "" {
-				t.Errorf("tree %d order %d distribution (-bdd +expansion):\n%s", i, order, diff)
-			}
-			if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("tree %d order %d sets, in Result.Sets' order (-bdd +expansion):\n%s", i, order, diff)
-			}
-			if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
-				t.Errorf("tree %d order %d set probabilities (-bdd +expansion):\n%s", i, order, diff)
+			if d := expansionDiff(want, got); d != "" {
+				t.Errorf("tree %d order %d: %s", i, order, d)
 			}
 		}
 	}

@@ -403,14 +403,7 @@ func TestHeavyUnsolvedStopCleanly(t *testing.T) {
 	want := map[string]string{"nus9601": "12 [0 0 10 2]"}
 	for _, name := range unsolvedModels {
 		t.Run(name, func(t *testing.T) {
-			m, err := ReadFiles(filepath.Join(sharedDir, "aralia", name+".xml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			top, err := m.Top("")
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, top := readAralia(t, name)
 			for _, expansion := range []bool{false, true} {
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				start := time.Now()
@@ -588,14 +581,7 @@ func TestExpansionAgreesWithBDD(t *testing.T) {
 	readExpected(t)
 	for _, name := range []string{"baobab1", "baobab2", "chinese", "das9201", "das9202", "das9203", "das9205", "das9206", "das9208", "das9209", "edf9201", "edf9202", "edf9203", "edf9206", "edfpa14b", "edfpa14o", "edfpa14p", "edfpa14q", "edfpa14r", "edfpa15b", "edfpa15o", "edfpa15q", "ftr10", "isp9601", "isp9602", "isp9604", "isp9606"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := ReadFiles(filepath.Join(sharedDir, "aralia", name+".xml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			top, err := m.Top("")
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, top := readAralia(t, name)
 			opts := faulttree.Options{MaxOrder: 4, MaxSets: 5}
 			want, err := faulttree.Analyze(context.Background(), m.Builder, top, opts)
 			if err != nil {
@@ -625,4 +611,18 @@ func TestExpansionAgreesWithBDD(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readAralia reads the shared Aralia model name and its only top gate.
+func readAralia(t *testing.T, name string) (*Model, faulttree.Ref) {
+	t.Helper()
+	m, err := ReadFiles(filepath.Join(sharedDir, "aralia", name+".xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := m.Top("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, top
 }
