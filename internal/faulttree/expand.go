@@ -39,7 +39,7 @@ type expander struct {
 	memo  map[uint32]uint32
 	ub    map[uint32]int // by builder node: an upper bound of its sets' order
 	dists map[uint32][]*big.Int
-	maxPs map[uint32]float64
+	maxPs map[uint32]float64 // for maxP
 }
 
 // Expand computes the minimal cut sets of top, a monotone tree, up to
@@ -57,7 +57,7 @@ func Expand(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result
 		limit = DefaultNodeLimit
 	}
 	bud := &budget{ctx: ctx, limit: limit}
-	e := &expander{b: b, z: newZBDD(bud), k: int32(opts.MaxOrder), memo: map[uint32]uint32{}, ub: map[uint32]int{}}
+	e := &expander{b: b, z: newZBDD(bud), k: int32(opts.MaxOrder), memo: map[uint32]uint32{}, ub: map[uint32]int{}, maxPs: map[uint32]float64{}}
 	bud.used = func() int { return len(e.z.nodes) }
 	e.order(top)
 	defer func() {
@@ -387,24 +387,9 @@ func (e *expander) events(f uint32) []int {
 }
 
 // maxP is an upper bound of the probability of f's sets (an unknown
-// probability ranked as 1), memoised.
+// probability ranked as 1).
 func (e *expander) maxP(f uint32) float64 {
-	switch f {
-	case zEmpty:
-		return 0
-	case zBase:
-		return 1
-	}
-	if p, ok := e.maxPs[f]; ok {
-		return p
-	}
-	n := e.z.nodes[f]
-	p := max(e.maxP(n.lo), rankProb(e.b.Event(e.event[n.level]).Prob)*e.maxP(n.hi))
-	if e.maxPs == nil {
-		e.maxPs = map[uint32]float64{}
-	}
-	e.maxPs[f] = p
-	return p
+	return zMaxP(e.z, f, e.maxPs, func(level int32) float64 { return rankProb(e.b.Event(e.event[level]).Prob) })
 }
 
 // best lists up to r sets of f by increasing order, then decreasing

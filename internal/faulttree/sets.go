@@ -22,24 +22,30 @@ func rankProb(p float64) float64 {
 // maxP returns an upper bound of the probability of any set of family z
 // (the most probable set, ignoring its order).
 func (c *distCalc) maxP(z uint32) float64 {
-	switch z {
+	return zMaxP(c.m.zdd, z, c.m.zMaxP, func(level int32) float64 {
+		if li := c.m.levels[level]; li.event >= 0 {
+			return rankProb(c.m.ib.events[li.event].Prob)
+		}
+		return c.maxP(c.moduleRoot(c.m.levels[level].module))
+	})
+}
+
+// zMaxP returns the probability of the most probable set of family f of
+// z, given each level's probability (an unknown one ranked as 1),
+// memoised in memo.
+func zMaxP(z *zbdd, f uint32, memo map[uint32]float64, levelP func(int32) float64) float64 {
+	switch f {
 	case zEmpty:
 		return 0
 	case zBase:
 		return 1
 	}
-	if p, ok := c.m.zMaxP[z]; ok {
+	if p, ok := memo[f]; ok {
 		return p
 	}
-	n := c.m.zdd.nodes[z]
-	var pv float64
-	if li := c.m.levels[n.level]; li.event >= 0 {
-		pv = rankProb(c.m.ib.events[li.event].Prob)
-	} else {
-		pv = c.maxP(c.moduleRoot(li.module))
-	}
-	p := max(c.maxP(n.lo), pv*c.maxP(n.hi))
-	c.m.zMaxP[z] = p
+	n := z.nodes[f]
+	p := max(zMaxP(z, n.lo, memo, levelP), levelP(n.level)*zMaxP(z, n.hi, memo, levelP))
+	memo[f] = p
 	return p
 }
 
