@@ -86,7 +86,6 @@ func Expand(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result
 			res.UnknownProbability = append(res.UnknownProbability, ev)
 		}
 	}
-	slices.Sort(res.UnknownProbability)
 	return res, nil
 }
 
