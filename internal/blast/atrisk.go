@@ -48,10 +48,8 @@ type AtRisk struct {
 // O(V' + E') for the nodes and edges downstream of the impaired ones.
 func FindAtRisk(net Network, p *Propagation) *AtRisk {
 	n := len(p.Impairment)
-	a := &AtRisk{Risk: make([]bool, n), Via: make([]int32, n), Hops: make([]int32, n), p: p}
-	for i := range a.Via {
-		a.Via[i], a.Hops[i] = -1, -1
-	}
+	a := &AtRisk{Risk: make([]bool, n), p: p}
+	a.Hops, a.Via = unexplained(n)
 	impaired := func(u int32) bool { return p.Impairment[u] > Epsilon }
 	p.ExplainPaths()
 	queue := make([]int32, 0, len(p.Order))

@@ -50,9 +50,11 @@ type Propagation struct {
 	// included) in ascending ID order.
 	Order []int32
 
-	// What ExplainPaths needs besides the impairments.
-	net   Network
-	seeds []int32 // the seeds that are impaired, in the seeds' order
+	// What ExplainPaths needs besides the impairments: the network's
+	// index the propagation ran on, and the seeds that are impaired, in
+	// the seeds' order.
+	x     *netIndex
+	seeds []int32
 }
 
 // Propagate computes the impairments that follow from failing the given
@@ -84,9 +86,9 @@ type Seed struct {
 func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 	x := indexOf(net)
 	if x.wide {
-		return propagate(x, x.terms64, net, seeds, false)
+		return propagate(x, x.terms64, seeds, false)
 	}
-	return propagate(x, x.terms32, net, seeds, false)
+	return propagate(x, x.terms32, seeds, false)
 }
 
 // PropagateSeedsPaths is PropagateSeeds with the explaining paths (Hops
@@ -97,9 +99,9 @@ func PropagateSeeds(net Network, seeds []Seed) *Propagation {
 func PropagateSeedsPaths(net Network, seeds []Seed) *Propagation {
 	x := indexOf(net)
 	if x.wide {
-		return propagate(x, x.terms64, net, seeds, true)
+		return propagate(x, x.terms64, seeds, true)
 	}
-	return propagate(x, x.terms32, net, seeds, true)
+	return propagate(x, x.terms32, seeds, true)
 }
 
 // netIndex is what the propagation reads of a network, laid out for it
@@ -297,7 +299,7 @@ func getScratch(n int) *scratch {
 // With paths, Hops and Via are filled as well: a node is explained (relax)
 // right after its impairment is settled, a cycle's members after its fixed
 // point, exactly as ExplainPaths would explain them afterwards.
-func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths bool) *Propagation {
+func propagate[T term](x *netIndex, terms []T, seeds []Seed, paths bool) *Propagation {
 	n := len(x.pos)
 	s := getScratch(n)
 	defer scratchPool.Put(s)
@@ -416,7 +418,7 @@ func propagate[T term](x *netIndex, terms []T, net Network, seeds []Seed, paths 
 			order = append(order, int32(w*64+b))
 		}
 	}
-	p := &Propagation{Impairment: imp, Order: order, net: net, seeds: failed}
+	p := &Propagation{Impairment: imp, Order: order, x: x, seeds: failed}
 	if ex != nil {
 		p.Hops, p.Via = ex.hops, ex.via
 	}
@@ -542,7 +544,7 @@ func (p *Propagation) ExplainPaths() {
 	if p.Hops != nil {
 		return
 	}
-	x := indexOf(p.net)
+	x := p.x
 	if x.wide {
 		explain(x, x.terms64, p)
 	} else {

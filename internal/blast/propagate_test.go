@@ -7,9 +7,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/depgraph/depgraph/internal/gen"
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/model"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // randomModel draws a model of n components whose dependencies may point
@@ -169,12 +169,12 @@ func TestPropagateMatchesReference(t *testing.T) {
 				}
 			}
 			x := buildIndex(g, true)
-			p := propagate(x, x.terms64, g, seeds, false)
+			p := propagate(x, x.terms64, seeds, false)
 			explain(x, x.terms64, p)
 			if err := samePropagation(p, refPropagate(g, seeds, true)); err != nil {
 				t.Fatalf("model %d (%d nodes), 64-bit terms, seeds %v: %v", model, n, seeds, err)
 			}
-			if err := samePropagation(propagate(x, x.terms64, g, seeds, true), refPropagate(g, seeds, true)); err != nil {
+			if err := samePropagation(propagate(x, x.terms64, seeds, true), refPropagate(g, seeds, true)); err != nil {
 				t.Fatalf("model %d (%d nodes), 64-bit terms, seeds %v, paths in the pass: %v", model, n, seeds, err)
 			}
 		}
@@ -193,10 +193,7 @@ func TestPropagateMatchesReference(t *testing.T) {
 // and single nodes.
 func TestPropagateMatchesReferenceOnGeneratedModels(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
-		g, err := graph.Build(gen.Generate(gen.Sized(3000, 15000, seed)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := testmodel.Generated(t, 3000, 15000, seed)
 		r := rand.New(rand.NewPCG(seed, 13))
 		for _, region := range []string{benchRegion, benchHomeRegion} {
 			if u, ok := g.Lookup(region); ok {

@@ -34,6 +34,6 @@
 //
 // Complexity: for the enumeration, about linear in the sizes of the
 // families of all gates in the targets' cones (plus a sort per gate), as
-// faulttree.SmallCutSets says; per target, O(V) for its cone and the
+// faulttree.Small says; per target, O(V) for its cone and the
 // size of its result.
 package domains

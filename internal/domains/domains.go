@@ -138,9 +138,9 @@ func Find(ctx context.Context, g *graph.Graph, targets []int32, opts Options) (*
 	}
 	a := &domainAnalyzer{g: g, ft: ft, opts: opts, groups: map[[2]int32]*groupCauses{}, chains: map[[2]int32][]string{}, count: make([]int32, g.Len()), mark: make([]bool, g.Len()),
 		singleSets: make([][]int32, g.Len()), parent: make([]int32, g.Len())}
-	a.cone = make([]int32, g.Len())
+	a.hardParent = make([]int32, g.Len())
 	for i := range a.parent {
-		a.parent[i], a.cone[i] = -1, -1
+		a.parent[i], a.hardParent[i] = -1, -1
 	}
 	for u := range int32(g.Len()) {
 		for _, r := range g.Requirements(u) {
@@ -215,9 +215,9 @@ type domainAnalyzer struct {
 	mark   []bool
 	parent []int32
 	queue  []int32
-	// cone and coneQueue are hardPaths' parents (-1 between targets) and
-	// queue.
-	cone, coneQueue []int32
+	// hardParent and cone are hardPaths' parents (-1 between targets) and
+	// the nodes it reached.
+	hardParent, cone []int32
 	// unknown says some requirement of the graph has an unknown share
 	// (else no target has unquantified exposure).
 	unknown bool
@@ -230,12 +230,13 @@ type domainAnalyzer struct {
 func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref) (*Target, error) {
 	g, opts := a.g, a.opts
 	td := &Target{Target: g.ModelNode(t).ID, CutSets: [][]string{}, SPOFs: []string{}, Paths: map[string][]string{}}
-	parents, cone := hardPaths(g, t, opts.HardThreshold, a.cone, a.coneQueue[:0])
+	parents := a.hardParent
+	cone := hardPaths(g, t, opts.HardThreshold, parents, a.cone[:0])
 	defer func() {
 		for _, v := range cone {
 			parents[v] = -1
 		}
-		a.coneQueue = cone
+		a.cone = cone
 	}()
 	for _, v := range cone {
 		if v != t && g.ModelNode(v).Unavailability == nil {
@@ -352,7 +353,7 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 		}
 	}
 	var err error
-	if td.Defeated, err = a.defeatedGroups(ctx, parents, td.SPOFs); err != nil {
+	if td.Defeated, err = a.defeatedGroups(ctx, cone, td.SPOFs); err != nil {
 		return nil, err
 	}
 	if a.unknown {
@@ -365,9 +366,10 @@ func (a *domainAnalyzer) target(ctx context.Context, t int32, top faulttree.Ref)
 }
 
 // hardPaths runs a breadth-first search from the target along hard
-// requirements and returns each reached node's parent (-1: unreached) in
-// parent, which must be all -1, and the nodes reached, appended to queue.
-func hardPaths(g *graph.Graph, target int32, hard float64, parent, queue []int32) ([]int32, []int32) {
+// requirements, sets each reached node's parent in parent (which must be
+// all -1; -1 stays for unreached nodes) and returns the nodes reached,
+// appended to queue.
+func hardPaths(g *graph.Graph, target int32, hard float64, parent, queue []int32) []int32 {
 	parent[target] = target
 	queue = append(queue, target)
 	for k := 0; k < len(queue); k++ {
@@ -384,10 +386,11 @@ func hardPaths(g *graph.Graph, target int32, hard float64, parent, queue []int32
 			}
 		}
 	}
-	return parent, queue
+	return queue
 }
 
-// pathTo returns the chain target → … → u from hardPaths' parents.
+// pathTo returns the chain target → … → u from the parents of a
+// breadth-first search from target (hardPaths, findChain).
 func pathTo(g *graph.Graph, parent []int32, target, u int32) []string {
 	if parent[u] == -1 {
 		return []string{g.ModelNode(target).ID, g.ModelNode(u).ID}
@@ -497,11 +500,12 @@ func (a *domainAnalyzer) defeated(ctx context.Context, gc *groupCauses, k int) (
 	return dg, nil
 }
 
-// defeatedGroups lists the failover groups in the target's hard cone that
-// one of its single points of failure defeats (see group). Chains show how
-// the cause reaches each member. The groups' causes and chains are shared
-// by all targets; the slices of the result must not be modified.
-func (a *domainAnalyzer) defeatedGroups(ctx context.Context, parents []int32, spofs []string) ([]DefeatedGroup, error) {
+// defeatedGroups lists the failover groups in the target's hard cone (the
+// nodes hardPaths reached) that one of its single points of failure
+// defeats (see group). Chains show how the cause reaches each member. The
+// groups' causes and chains are shared by all targets; the slices of the
+// result must not be modified.
+func (a *domainAnalyzer) defeatedGroups(ctx context.Context, cone []int32, spofs []string) ([]DefeatedGroup, error) {
 	g := a.g
 	if len(spofs) == 0 {
 		return nil, nil
@@ -519,10 +523,7 @@ func (a *domainAnalyzer) defeatedGroups(ctx context.Context, parents []int32, sp
 		}
 	}()
 	var out []DefeatedGroup
-	for v := range int32(g.Len()) {
-		if parents[v] == -1 {
-			continue
-		}
+	for _, v := range cone {
 		for ri, r := range g.Requirements(v) {
 			if !r.Group || r.Impact < a.opts.HardThreshold {
 				continue
@@ -596,16 +597,5 @@ func (a *domainAnalyzer) findChain(ctx context.Context, m, cause int32) ([]strin
 			}
 		}
 	}
-	if parent[cause] == -1 {
-		return []string{g.ModelNode(m).ID, g.ModelNode(cause).ID}, nil
-	}
-	var rev []string
-	for v := cause; ; v = parent[v] {
-		rev = append(rev, g.ModelNode(v).ID)
-		if v == m {
-			break
-		}
-	}
-	slices.Reverse(rev)
-	return rev, nil
+	return pathTo(g, parent, m, cause), nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/depgraph/depgraph/internal/graph"
 	"github.com/depgraph/depgraph/internal/ingest"
 	"github.com/depgraph/depgraph/internal/testenv"
+	"github.com/depgraph/depgraph/internal/testmodel"
 )
 
 // oracleModels are the models on which Find is compared with the
@@ -73,11 +74,7 @@ type oracleCase struct {
 func generated(t *testing.T, nodes, edges int, seeds []uint64, withProb ...uint64) []oracleCase {
 	var out []oracleCase
 	for _, seed := range seeds {
-		g, err := graph.Build(gen.Generate(gen.Sized(nodes, edges, seed)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, oracleCase{name: fmt.Sprintf("gen %d/%d seed %d", nodes, edges, seed), g: g})
+		out = append(out, oracleCase{name: fmt.Sprintf("gen %d/%d seed %d", nodes, edges, seed), g: testmodel.Generated(t, nodes, edges, seed)})
 		if !slices.Contains(withProb, seed) {
 			continue
 		}
@@ -86,7 +83,8 @@ func generated(t *testing.T, nodes, edges int, seeds []uint64, withProb ...uint6
 			u := 0.0005 + float64(i%7)*0.001
 			n.Unavailability = &u
 		}
-		if g, err = graph.Build(m); err != nil {
+		g, err := graph.Build(m)
+		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, oracleCase{name: fmt.Sprintf("gen %d/%d seed %d with probabilities", nodes, edges, seed), g: g})
