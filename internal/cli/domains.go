@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -279,7 +280,8 @@ func runOpenPSA(ctx context.Context, opts *domainsOptions) error {
 		return nil
 	}
 	out := openPSAResult{SchemaVersion: 1, Top: name, MCSCount: count.Of(res.Count), OrderDistribution: count.Slice(trimZeros(res.OrderDistribution)), Truncated: res.Truncated, MaxOrder: res.MaxOrder, Method: string(res.Method), Substitutions: m.Substitutions}
-	if len(res.UnknownProbability) == 0 && res.Method == faulttree.MethodBDD {
+	if !math.IsNaN(res.Probability) { // unknown events, or the expansion
+
 		p := res.Probability
 		out.Probability = &p
 	}

@@ -159,8 +159,7 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 		first := opts
 		first.NodeLimit = firstTryNodes
 		res, err := m.Analyze(ctx, top, first)
-		var nl *nodeLimitError
-		if !errors.As(err, &nl) {
+		if !IsNodeLimit(err) {
 			return res, err
 		}
 	}
@@ -169,8 +168,7 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 		return nil, err
 	}
 	res, err := m.Analyze(ctx, top, opts)
-	var nl *nodeLimitError
-	if errors.As(err, &nl) && opts.Expansion && opts.MaxOrder >= 1 {
+	if IsNodeLimit(err) && opts.Expansion && opts.MaxOrder >= 1 {
 		// Both orders blew up: expand the sets asked for bottom-up,
 		// without representing the function (nus9601).
 		small, serr := Expand(ctx, b, top, opts)

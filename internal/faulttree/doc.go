@@ -39,8 +39,8 @@
 // gate's family the minimal union, product or k-subset product of its
 // inputs' families, sets above the order dropped as they form (Minato's
 // family algebra with truncation; expand.go). Exact sets and counts, no
-// probability; monotone trees only. SmallCutSets is the same expansion for
-// orders up to 3 on packed words, which failure domains use.
+// probability; monotone trees only. Small is the same expansion for orders
+// up to 3 on packed words, which failure domains use.
 //
 // Non-coherent gates (not, xor, nand, nor, iff, imply) are handled as
 // SCRAM does by default: the probability is exact, and the cut sets are

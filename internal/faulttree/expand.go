@@ -28,8 +28,8 @@ const maxExpandOrder = 64
 // (And) or k-subsets' products (AtLeast), with every set larger than the
 // order bound dropped as it is formed (Minato 1993's family algebra with
 // truncation; Rauzy 1993's "without" keeps the families minimal). It is
-// the ZBDD form of SmallCutSets' expansion, for orders above
-// MaxSmallOrder.
+// the ZBDD counterpart of Small (packed words, orders up to 3), for any
+// order.
 type expander struct {
 	b     *Builder
 	z     *zbdd
@@ -92,21 +92,7 @@ func Expand(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result
 // order gives the events below top their levels in the depth-first order
 // of the BDD engine (shared nodes first).
 func (e *expander) order(top Ref) {
-	parents := make([]int32, e.b.NumNodes())
-	seen := make([]bool, e.b.NumNodes())
-	var count func(id uint32)
-	count = func(id uint32) {
-		if seen[id] {
-			return
-		}
-		seen[id] = true
-		for _, a := range e.b.nodes[id].args {
-			parents[a.node()]++
-			count(a.node())
-		}
-	}
-	count(top.node())
-	levels := variableOrder(e.b, []Ref{top}, make([]bool, e.b.NumNodes()), parents, OrderDepthFirst)
+	levels := variableOrder(e.b, []Ref{top}, make([]bool, e.b.NumNodes()), parentCounts(e.b, []Ref{top}), OrderDepthFirst)
 	e.level = make([]int32, e.b.NumEvents())
 	for i := range e.level {
 		e.level[i] = -1
@@ -154,8 +140,10 @@ func (e *expander) family(r Ref) (uint32, error) {
 			}
 		case And:
 			f = zBase
-			for _, k := range kids {
-				f = e.minimize(e.product(f, k, e.k))
+			for i, k := range kids {
+				if f = e.product(f, k, e.k); i < len(kids)-1 {
+					f = e.minimize(f) // keeps the next product small
+				}
 			}
 		case AtLeast:
 			// c[j]: the products of j of the inputs seen so far.
@@ -349,6 +337,7 @@ func (e *expander) dist(f uint32) []*big.Int {
 	case zBase:
 		d[0].SetInt64(1)
 	default:
+		e.z.bud.tick()
 		n := e.z.nodes[f]
 		hi, lo := e.dist(n.hi), e.dist(n.lo)
 		for i := range d {
@@ -392,11 +381,13 @@ func (e *expander) maxP(f uint32) float64 {
 }
 
 // best lists up to r sets of f by increasing order, then decreasing
-// probability, then events, as Result.Sets does. An order whose sets all
-// fit is listed whole; in the first that does not, a branch-and-bound
-// walk keeps the r most probable, pruning sub-families whose best set
-// cannot beat the r-th kept. Only sub-families holding sets of the order
-// sought are entered, so the walk never enumerates the other orders.
+// probability, as Result.Sets does. An order whose sets all fit is listed
+// whole; in the first that does not, a branch-and-bound walk keeps the r
+// most probable, pruning sub-families whose best set cannot beat the r-th
+// kept (so among sets as probable as the r-th, those met first in the
+// diagram's order are kept, as in the BDD path's listing). Only
+// sub-families holding sets of the order sought are entered, so the walk
+// never enumerates the other orders.
 func (e *expander) best(f uint32, r int) ([][]int, []float64) {
 	var sets [][]int
 	var probs []float64
@@ -410,13 +401,14 @@ func (e *expander) best(f uint32, r int) ([][]int, []float64) {
 			if f == zEmpty || e.dist(f)[need].Sign() == 0 {
 				return
 			}
-			if len(k.sets) >= k.r && k.threshold >= 0 && rankProb(p)*e.maxP(f) <= k.threshold {
+			e.z.bud.tick()
+			if k.threshold >= 0 && rankProb(p)*e.maxP(f) <= k.threshold {
 				return
 			}
 			if need == 0 {
 				k.add(cur, p)
-				if len(k.sets) >= k.r && k.threshold < 0 {
-					k.trim()
+				if len(k.sets) > k.r && k.threshold < 0 {
+					k.trim() // from now on, prune by the r-th set
 				}
 				return
 			}

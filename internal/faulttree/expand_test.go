@@ -80,7 +80,7 @@ func expansionDiff(want, got *Result) string {
 	if diff := cmp.Diff(want.Sets, got.Sets, cmpopts.EquateEmpty()); diff != "" {
 		return "sets (-bdd +expansion):\n" + diff
 	}
-	if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+	if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12), cmpopts.EquateNaNs()); diff != "" {
 		return "set probabilities (-bdd +expansion):\n" + diff
 	}
 	return ""

@@ -7,10 +7,10 @@ import (
 	"slices"
 )
 
-// MaxSmallOrder is the largest order SmallCutSets computes.
+// MaxSmallOrder is the largest order Small computes.
 const MaxSmallOrder = 3
 
-// MaxSmallEvents bounds the basic events of a Builder that SmallCutSets
+// MaxSmallEvents bounds the basic events of a Builder that Small
 // accepts: a set of three events is packed in one 64-bit word, 21 bits
 // per event.
 const MaxSmallEvents = 1 << smallBits
@@ -20,7 +20,7 @@ const (
 	smallMask = 1<<smallBits - 1
 )
 
-// ErrTooManySets is returned by SmallCutSets when a family outgrows its
+// ErrTooManySets is returned by Small when a family outgrows its
 // budget.
 var ErrTooManySets = errors.New("faulttree: too many small cut sets")
 
@@ -104,9 +104,11 @@ func (s bitset) clearAll(evs []int32) {
 	}
 }
 
-// SmallCutSets returns the minimal cut sets of order at most maxOrder (1
-// to MaxSmallOrder) of the monotone fault tree rooted at top, sorted by
-// order then events. It is the bottom-up, order-truncated expansion of
+// Small computes the minimal cut sets of order at most its maximum (1 to
+// MaxSmallOrder) of monotone fault trees, sorted by order then events,
+// for several tops over one builder, sharing the families of common gates:
+// each gate's family is computed once, the first time a top needs it. It
+// is the bottom-up, order-truncated expansion of
 // MOCUS (Fussell & Vesely 1972) on the gate graph: each gate's family of
 // small minimal cut sets is computed once from its inputs' (Or: union;
 // And: products; AtLeast k: products over k-subsets of inputs, built
@@ -129,18 +131,6 @@ func (s bitset) clearAll(evs []int32) {
 // Gates with negations (Xor, complemented inputs) are refused: depgraph's
 // models are monotone. Builders with more than MaxSmallEvents basic events
 // are refused.
-func SmallCutSets(ctx context.Context, b *Builder, top Ref, maxOrder, budget int) ([][]int, error) {
-	c, err := NewSmall(b, maxOrder, budget)
-	if err != nil {
-		return nil, err
-	}
-	sets, _, err := c.CutSets(ctx, top)
-	return sets, err
-}
-
-// Small computes order-truncated minimal cut sets (see SmallCutSets) for
-// several tops over one builder, sharing the families of common gates:
-// each gate's family is computed once, the first time a top needs it.
 type Small struct {
 	b      *Builder
 	max    int

@@ -23,7 +23,7 @@ func TestSmallCutSetsAgreeWithZBDD(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := SmallCutSets(context.Background(), b, top, order, 0)
+			got, err := smallCutSets(context.Background(), b, top, order, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,13 +56,23 @@ func TestSmallCutSetsBudgetAndNegation(t *testing.T) {
 		evs = append(evs, b.Basic(string(rune('a'+i)), 0.1))
 	}
 	top := b.Gate(AtLeast, 2, evs...)
-	if _, err := SmallCutSets(context.Background(), b, top, 2, 100); err == nil {
+	if _, err := smallCutSets(context.Background(), b, top, 2, 100); err == nil {
 		t.Error("30 choose 2 = 435 sets accepted under a budget of 100")
 	}
-	if sets, err := SmallCutSets(context.Background(), b, top, 2, 0); err != nil || len(sets) != 435 {
+	if sets, err := smallCutSets(context.Background(), b, top, 2, 0); err != nil || len(sets) != 435 {
 		t.Errorf("got %d sets, %v; want 435", len(sets), err)
 	}
-	if _, err := SmallCutSets(context.Background(), b, b.Gate(Xor, 0, evs[0], evs[1]), 2, 0); err == nil {
+	if _, err := smallCutSets(context.Background(), b, b.Gate(Xor, 0, evs[0], evs[1]), 2, 0); err == nil {
 		t.Error("xor accepted")
 	}
+}
+
+// smallCutSets is one top's cut sets by a Small of its own.
+func smallCutSets(ctx context.Context, b *Builder, top Ref, maxOrder, budget int) ([][]int, error) {
+	c, err := NewSmall(b, maxOrder, budget)
+	if err != nil {
+		return nil, err
+	}
+	sets, _, err := c.CutSets(ctx, top)
+	return sets, err
 }
