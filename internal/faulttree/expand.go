@@ -79,9 +79,7 @@ func Expand(ctx context.Context, b *Builder, top Ref, opts Options) (res *Result
 	if opts.MaxSets > 0 {
 		res.Sets, res.SetProbabilities = e.best(f, opts.MaxSets)
 	}
-	// Every node of a ZBDD lies on some set, so the events of the nodes
-	// below f are the events of its sets.
-	for _, ev := range e.events(f) {
+	for _, ev := range slices.Sorted(slices.Values(e.event)) { // the cone's events
 		if math.IsNaN(b.Event(ev).Prob) {
 			res.UnknownProbability = append(res.UnknownProbability, ev)
 		}
@@ -352,26 +350,6 @@ func (e *expander) dist(f uint32) []*big.Int {
 	}
 	e.dists[f] = d
 	return d
-}
-
-// events returns the events of the nodes below f, sorted.
-func (e *expander) events(f uint32) []int {
-	seen := map[uint32]bool{}
-	var evs []int
-	var visit func(f uint32)
-	visit = func(f uint32) {
-		if f <= zBase || seen[f] {
-			return
-		}
-		seen[f] = true
-		n := e.z.nodes[f]
-		evs = append(evs, e.event[n.level])
-		visit(n.hi)
-		visit(n.lo)
-	}
-	visit(f)
-	slices.Sort(evs)
-	return evs
 }
 
 // maxP is an upper bound of the probability of f's sets (an unknown

@@ -83,7 +83,36 @@ func expansionDiff(want, got *Result) string {
 	if diff := cmp.Diff(want.SetProbabilities, got.SetProbabilities, cmpopts.EquateApprox(0, 1e-12), cmpopts.EquateNaNs()); diff != "" {
 		return "set probabilities (-bdd +expansion):\n" + diff
 	}
+	if diff := cmp.Diff(want.UnknownProbability, got.UnknownProbability, cmpopts.EquateEmpty()); diff != "" {
+		return "events of unknown probability (-bdd +expansion):\n" + diff
+	}
 	return ""
+}
+
+// TestExpandUnknownProbability: the events of unknown probability are
+// those of the top's cone, as in the BDD path, also when the order limit
+// drops every set they are in.
+func TestExpandUnknownProbability(t *testing.T) {
+	b := NewBuilder()
+	a, x, c := b.Basic("a", 0.1), b.Basic("x", 0.2), b.Basic("c", math.NaN())
+	top := b.Gate(Or, 0, a, b.Gate(And, 0, x, c))
+	for order := 1; order <= 2; order++ {
+		opts := Options{MaxOrder: order, MaxSets: 10}
+		want, err := Analyze(context.Background(), b, top, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Expand(context.Background(), b, top, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want.UnknownProbability) != 1 {
+			t.Fatalf("order %d: the BDD gives unknown %v, want [c]", order, want.UnknownProbability)
+		}
+		if d := expansionDiff(want, got); d != "" && !strings.HasPrefix(d, "the BDD says") {
+			t.Errorf("order %d: %s", order, d)
+		}
+	}
 }
 
 // TestAnalyzeExpansionFallback: when the diagrams exceed the node limit,
