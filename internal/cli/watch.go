@@ -91,7 +91,9 @@ Hysteresis: trouble at the root or reporting nodes of a situation resolved
 less than 30 minutes ago must be seen in 2 cycles in a row before a new
 situation opens; only the alert is held back (the live page shows it as
 pending), never monitoring or a resolution. A feed that flaps every cycle
-so gives one opened and one resolved.
+so gives at most one opened and one resolved every 30 minutes. A
+situation's probability is that of its last event until it moves 10
+points from it.
 
 Situations, the events and what was delivered are kept in the store
 (--db): a restart sends no second "opened", and events not yet delivered
@@ -111,7 +113,8 @@ Event lines: {"schema_version": 1, "event": "opened|updated|resolved|blind",
 only. --once runs one cycle and exits (for cron and tests), with exit code
 1 when no feed at all could be read; --at TIME runs that cycle as if at
 TIME (to replay saved feeds). SIGINT or SIGTERM ends
-the watch after the cycle's store write, with exit code 0.`
+the watch once the current cycle (its store write and deliveries) is done,
+with exit code 0.`
 
 func newWatchCmd(ios *iostreams.IOStreams) *cobra.Command {
 	opts := &watchOptions{IO: ios}
@@ -414,6 +417,8 @@ func (w *watcher) deliver(ctx context.Context, now time.Time) {
 			}
 			body, err := notify.WebhookBody(ev)
 			if err != nil {
+				w.st.MarkWatchEvent(ctx, e.Seq, store.SinkWebhook, store.DeliveryAbandoned, 0, err.Error())
+				fmt.Fprintf(errOut, "depgraph: warning: webhook: event %d (%s %s): %s; not sent\n", e.Seq, e.Event, e.Situation, textsafe.Line(err.Error()))
 				continue
 			}
 			attempts, err := w.hook.Send(ctx, body, fmt.Sprintf("depgraph-event-%d", e.Seq))

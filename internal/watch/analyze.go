@@ -131,8 +131,10 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			}
 			if len(explained) > 0 {
 				gr = Group{Finding: Finding{Roots: h.Nodes, Probability: round(h.Probability), Layer: h.Layer, Reporting: explained}}
-				for _, p := range h.Paths {
-					gr.Paths = append(gr.Paths, reversed(p))
+				for _, p := range h.Paths { // root → report; only this group's reports
+					if slices.Contains(explained, p[len(p)-1]) {
+						gr.Paths = append(gr.Paths, reversed(p))
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -176,9 +177,13 @@ func (s *State) Step(c Cycle) []Event {
 			ev := sit.event(Updated, c.At)
 			ev.Changes = changes
 			events = append(events, ev)
-		} else {
-			*sit = next
+			continue
 		}
+		// No update: the probability stays the one last sent, so that a
+		// drift by small steps is measured from it, not from the last
+		// cycle.
+		next.Probability = sit.Probability
+		*sit = next
 	}
 
 	// Groups no open situation covers: opened, or held back when they
@@ -358,7 +363,9 @@ func diff(a, b *Situation) []string {
 	if add := addedIncidents(a.Incidents, b.Incidents); len(add) > 0 {
 		out = append(out, "new incidents: "+strings.Join(add, "; "))
 	}
-	if d := b.Probability - a.Probability; d >= ProbabilityStep || d <= -ProbabilityStep {
+	// In units of 10⁻⁴ (probabilities are rounded to four decimals), so
+	// that 0.4 → 0.5 is a move of 0.1 despite floating point.
+	if d := math.Round(math.Abs(b.Probability-a.Probability) * 1e4); d >= math.Round(ProbabilityStep*1e4) {
 		out = append(out, fmt.Sprintf("probability %.0f%% → %.0f%%", 100*a.Probability, 100*b.Probability))
 	}
 	// A change of Unknown alone is no update: the blind event says it.

@@ -27,6 +27,12 @@ func group(root string, reporting ...string) Group {
 		Incidents: []Incident{{Node: reporting[0], ID: "i-" + reporting[0], Title: "trouble"}}}, Paths: [][]string{}}
 }
 
+// withP is g with another probability.
+func withP(g Group, p float64) Group {
+	g.Probability = p
+	return g
+}
+
 // kinds writes events as "kind situation" strings.
 func kinds(evs []Event) []string {
 	out := []string{}
@@ -49,6 +55,17 @@ func TestStep(t *testing.T) {
 			name:   "open, update when a vendor reports, resolve",
 			cycles: []Cycle{cycle(0, []Group{aws}), cycle(1, []Group{awsChat}), cycle(2, []Group{awsChat}), cycle(3, nil), cycle(4, nil)},
 			want:   [][]string{{"opened s1"}, {"updated s1"}, {}, {"resolved s1"}, {}},
+		},
+		{
+			name: "a probability drifting by small steps is updated once it has moved by 0.1 since the last event",
+			cycles: []Cycle{cycle(0, []Group{withP(aws, 0.5)}), cycle(1, []Group{withP(aws, 0.55)}), cycle(2, []Group{withP(aws, 0.6)}),
+				cycle(3, []Group{withP(aws, 0.65)}), cycle(4, []Group{withP(aws, 0.69)}), cycle(5, []Group{withP(aws, 0.7)})},
+			want: [][]string{{"opened s1"}, {}, {"updated s1"}, {}, {}, {"updated s1"}},
+		},
+		{
+			name:   "a move of exactly 0.1 is an update",
+			cycles: []Cycle{cycle(0, []Group{withP(aws, 0.4)}), cycle(1, []Group{withP(aws, 0.5)}), cycle(2, []Group{withP(aws, 0.41)})},
+			want:   [][]string{{"opened s1"}, {"updated s1"}, {}},
 		},
 		{
 			name:   "two roots, two situations",
