@@ -116,7 +116,7 @@ func Compute(m *model.Model, readings []Reading, now time.Time, maintenance floa
 				if !in.LiveAt(now) {
 					continue
 				}
-				own[mt.NodeID] = max(own[mt.NodeID], Impairment(in.Impact, maintenance))
+				own[mt.NodeID] = max(own[mt.NodeID], in.Impact.Impairment(maintenance))
 				incidents[mt.NodeID] = append(incidents[mt.NodeID], Incident{Node: mt.NodeID, ID: in.ID, Title: in.Title, URL: in.URL,
 					Impact: in.Impact, StartedAt: in.StartedAt, Text: in.Text(), ResolvedAt: in.ResolvedAt})
 			}
@@ -157,24 +157,6 @@ func Compute(m *model.Model, readings []Reading, now time.Time, maintenance floa
 // no trouble (blast.Epsilon's value; repeated so this package does not
 // depend on the analysis).
 const Epsilon = 1e-9
-
-// Impairment maps a live incident's impact to an impairment; an unknown
-// impact gives feed.ImpairmentUnknown.
-func Impairment(i feed.Impact, maintenance float64) float64 {
-	switch i {
-	case feed.ImpactCritical:
-		return 1
-	case feed.ImpactMajor:
-		return 0.5
-	case feed.ImpactMinor:
-		return 0.25
-	case feed.ImpactMaintenance:
-		return maintenance
-	case feed.ImpactNone:
-		return 0
-	}
-	return feed.ImpairmentUnknown
-}
 
 func sortedSet(s []string) []string {
 	slices.Sort(s)

@@ -77,14 +77,3 @@ func TestCompute(t *testing.T) {
 		t.Errorf("before the incident started: reporting %+v", st.Reporting)
 	}
 }
-
-func TestImpairment(t *testing.T) {
-	for _, tt := range []struct {
-		impact feed.Impact
-		want   float64
-	}{{feed.ImpactCritical, 1}, {feed.ImpactMajor, 0.5}, {feed.ImpactMinor, 0.25}, {feed.ImpactMaintenance, 0.1}, {feed.ImpactNone, 0}, {feed.ImpactUnknown, feed.ImpairmentUnknown}} {
-		if got := Impairment(tt.impact, 0.1); got != tt.want {
-			t.Errorf("%s: %v, want %v", tt.impact, got, tt.want)
-		}
-	}
-}

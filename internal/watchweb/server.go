@@ -203,14 +203,15 @@ type Live struct {
 	Model string `json:"model"`
 	// Now is the server's time.
 	Now time.Time `json:"now"`
-	// LastCycle is when the last cycle completed; null before the first.
+	// LastCycle is the time the last completed cycle ran at (its
+	// snapshot's At); null before the first.
 	LastCycle *time.Time `json:"last_cycle"`
 	// IntervalSeconds is the interval in force (0 when unknown).
 	IntervalSeconds float64 `json:"interval_seconds"`
 	// StaleAfterSeconds is StaleIntervals intervals (0: never stale).
 	StaleAfterSeconds float64 `json:"stale_after_seconds"`
-	// Healthy is what /healthz says: a cycle completed within
-	// StaleAfterSeconds. Health is its text: "ok" or why not.
+	// Healthy is what /healthz says: the last completed cycle ran less
+	// than StaleAfterSeconds ago. Health is its text: "ok" or why not.
 	Healthy bool   `json:"healthy"`
 	Health  string `json:"health"`
 	// Stale says a cycle completed but too long ago.
