@@ -11,9 +11,7 @@
 // the ranking of root causes of an observed incident in package diagnose,
 // which uses PropagateSeeds as its forward model.
 //
-// # Blast radius
-//
-// # Semantics
+// # Semantics of the blast radius
 //
 // Edges point from a dependent to its dependency. Every node has an
 // impairment in [0, 1]; the failed nodes have 1. A requirement (one
@@ -50,7 +48,8 @@
 // its layer as seen from your own services.
 //
 // Complexity: O(V' + E') for the V' nodes and E' edges downstream of the
-// failure, plus the iterations inside cycles.
+// failure, plus the iterations inside cycles, plus O(V) for the result
+// arrays and O(V/64) for the scan of the work bitmap.
 //
 // # Single-node view
 //

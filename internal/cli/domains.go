@@ -57,13 +57,16 @@ fails when n−k+1 of them fail; dependencies with an impact below
 cycle of hard dependencies fails together (least fixed point). A target's
 own failure is not one of its domains. --max-order (default 3) bounds the
 size of the sets; the result says when the bound cut anything off. Results
-are exact, never sampled: binary decision diagrams (Bryant 1986) with the
-minimal cut sets as a zero-suppressed diagram (Rauzy 1993, Minato 1993).
+are exact, never sampled: up to order 3 the sets are expanded bottom-up
+from the dependencies, never representing larger ones; beyond, binary
+decision diagrams (Bryant 1986) with the minimal cut sets as a
+zero-suppressed diagram (Rauzy 1993, Minato 1993).
 
 Probabilities. Where every node in a service's cone has an unavailability,
-the service's own unavailability is computed exactly on the diagram, with
-its expected downtime per year and the nodes contributing most
-(Fussell–Vesely importance).
+the service's own unavailability is computed exactly on a decision
+diagram, with its expected downtime per year and the nodes contributing
+most (Fussell–Vesely importance); with --max-order 3 or less it is left
+unknown when that diagram would outgrow 4 million nodes.
 
 --by-node turns the question around: for each node, which of your services
 its failure alone takes down, and which it degrades.

@@ -67,7 +67,8 @@ type Target struct {
 	Truncated bool `json:"truncated"`
 	// Probability is the exact probability that the target is down from
 	// upstream causes (BDD), null when some node in its cone has no
-	// unavailability; Missing counts those nodes.
+	// unavailability (Missing counts those nodes) or, for orders up to 3,
+	// when the diagram outgrows probabilityNodeLimit.
 	Probability *float64 `json:"probability"`
 	Missing     int      `json:"missing_probabilities"`
 	// DowntimeHoursPerYear is Probability × 8766.

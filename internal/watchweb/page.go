@@ -7,6 +7,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,10 +27,13 @@ var (
 
 // pageCSP is the page's Content-Security-Policy: nothing but its own
 // inline style and script (by hash, so the page needs no per-response
-// nonce) and fetches to its own origin.
-var pageCSP = "default-src 'none'; script-src " + cspHash(pageScript) +
-	"; style-src " + cspHash(pageStyle) +
-	"; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// nonce) and fetches to its own origin. It is hashed on first use, not
+// in every command's start-up.
+var pageCSP = sync.OnceValue(func() string {
+	return "default-src 'none'; script-src " + cspHash(pageScript) +
+		"; style-src " + cspHash(pageStyle) +
+		"; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+})
 
 // cspHash is the CSP source expression of an inline element's content.
 func cspHash(s string) string {

@@ -105,10 +105,6 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// Registry is the server's Prometheus registry, for the caller's own
-// collectors.
-func (s *Server) Registry() *prometheus.Registry { return s.reg }
-
 // Handler returns the HTTP handler of every endpoint. It answers only
 // requests whose Host is an IP address, localhost (or a name under
 // .localhost) or one of Options.AllowedHosts: a page elsewhere that points
@@ -290,7 +286,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", pageCSP())
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(s.page))
 }
 
