@@ -61,9 +61,6 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 		maxWindow = 24 * time.Hour
 	}
 	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: diagnose.StatusHosts(g), Rates: opts.Rates}
-	if in.Rates == nil {
-		in.Rates = map[int32]float64{}
-	}
 	report := map[string]live.Report{}
 	for _, r := range ls.Reporting {
 		report[r.Node] = r

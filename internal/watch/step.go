@@ -142,9 +142,7 @@ func (s *State) Step(c Cycle) []Event {
 		if !matched {
 			if blind := intersect(sit.Reporting, unknown); len(blind) > 0 {
 				// Unknown is never healthy: the situation stays open.
-				if !slices.Equal(blind, sit.Unknown) {
-					sit.Unknown = blind
-				}
+				sit.Unknown = blind
 				continue
 			}
 			sit.State = "resolved"
@@ -344,22 +342,8 @@ func diff(a, b *Situation) []string {
 	if !slices.Equal(a.Roots, b.Roots) {
 		out = append(out, fmt.Sprintf("root revised: %s → %s", strings.Join(a.Roots, ", "), strings.Join(b.Roots, ", ")))
 	}
-	if add, del := added(a.Reporting, b.Reporting), added(b.Reporting, a.Reporting); len(add)+len(del) > 0 {
-		if len(add) > 0 {
-			out = append(out, "now reporting: "+strings.Join(add, ", "))
-		}
-		if len(del) > 0 {
-			out = append(out, "no longer reporting: "+strings.Join(del, ", "))
-		}
-	}
-	if add, del := added(a.AffectedServices, b.AffectedServices), added(b.AffectedServices, a.AffectedServices); len(add)+len(del) > 0 {
-		if len(add) > 0 {
-			out = append(out, "services now affected: "+strings.Join(add, ", "))
-		}
-		if len(del) > 0 {
-			out = append(out, "services no longer affected: "+strings.Join(del, ", "))
-		}
-	}
+	out = appendChanges(out, a.Reporting, b.Reporting, "now reporting: ", "no longer reporting: ")
+	out = appendChanges(out, a.AffectedServices, b.AffectedServices, "services now affected: ", "services no longer affected: ")
 	if add := addedIncidents(a.Incidents, b.Incidents); len(add) > 0 {
 		out = append(out, "new incidents: "+strings.Join(add, "; "))
 	}
@@ -369,6 +353,18 @@ func diff(a, b *Situation) []string {
 		out = append(out, fmt.Sprintf("probability %.0f%% → %.0f%%", 100*a.Probability, 100*b.Probability))
 	}
 	// A change of Unknown alone is no update: the blind event says it.
+	return out
+}
+
+// appendChanges appends to out what was added to before in after, and what
+// was dropped, each after its label.
+func appendChanges(out, before, after []string, addedLabel, droppedLabel string) []string {
+	if add := added(before, after); len(add) > 0 {
+		out = append(out, addedLabel+strings.Join(add, ", "))
+	}
+	if del := added(after, before); len(del) > 0 {
+		out = append(out, droppedLabel+strings.Join(del, ", "))
+	}
 	return out
 }
 
