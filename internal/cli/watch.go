@@ -26,6 +26,7 @@ import (
 
 	"github.com/depgraph/depgraph/internal/blast"
 	"github.com/depgraph/depgraph/internal/collect"
+	"github.com/depgraph/depgraph/internal/diagnose"
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/fetch"
 	"github.com/depgraph/depgraph/internal/graph"
@@ -195,8 +196,11 @@ type watcher struct {
 	// rates are the diagnosis's priors from history, as of ratesAt.
 	rates   map[int32]float64
 	ratesAt time.Time
-	// mentions finds node names in incident text, built once.
-	mentions *mention.Index
+	// mentions, predictor and hosts are the diagnosis's indexes of the
+	// graph, built at the first cycle and kept.
+	mentions  *mention.Index
+	predictor *diagnose.Predictor
+	hosts     map[int32][]int32
 	// feedErrs are each feed's errors as last told.
 	feedErrs map[string]string
 }
@@ -332,9 +336,9 @@ func (w *watcher) cycle(ctx context.Context) (*live.State, error) {
 		w.rates, w.ratesAt = historyRates(ctx, w.st, w.res.Model, w.g, w.feeds, now), now
 	}
 	if w.mentions == nil {
-		w.mentions = mention.FromGraph(w.g)
+		w.mentions, w.predictor, w.hosts = mention.FromGraph(w.g), diagnose.NewPredictor(w.g), diagnose.StatusHosts(w.g)
 	}
-	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates, Mentions: w.mentions})
+	groups := watch.Analyze(w.g, ls, watch.AnalyzeOptions{Rates: w.rates, Mentions: w.mentions, Predictor: w.predictor, StatusHosts: w.hosts})
 	c := watch.Cycle{At: now, Groups: groups, UnknownServices: func(ids []string) []string { return watch.UnknownServices(w.g, ids) }}
 	for _, f := range ls.Feeds {
 		cf := watch.CycleFeed{Key: f.Key, URL: f.URL, Nodes: f.Nodes, Read: f.Read}

@@ -33,9 +33,13 @@ type AnalyzeOptions struct {
 	Rates map[int32]float64
 	// MinWindow is the shortest diagnosis window; 0 means one hour.
 	MinWindow time.Duration
-	// Mentions finds node names in incident text; nil builds one from the
-	// graph (once per call: a watch passes its own, built once).
-	Mentions *mention.Index
+	// Mentions finds node names in incident text, Predictor gives the
+	// forward model's impairments and StatusHosts the status pages'
+	// hosts (diagnose.StatusHosts); nil builds each from the graph, once
+	// per call: a watch passes its own, built once.
+	Mentions    *mention.Index
+	Predictor   *diagnose.Predictor
+	StatusHosts map[int32][]int32
 	// MaxWindow is the longest: the window runs from the earliest live
 	// incident's start, but no further back than MaxWindow (an incident
 	// left open for days, or a replay of old feeds at today's clock, would
@@ -45,8 +49,8 @@ type AnalyzeOptions struct {
 
 // Analyze groups what the feeds report by the root that explains it: the
 // likeliest single root of all the reports, and those of them it explains
-// (its failure would impair them by MinExplained or more); then the likeliest root of the reports left, until
-// none is left. A report no root explains is a group of its own, rooted
+// (its failure would impair them by MinExplained or more); then the
+// likeliest root of the reports left, until none is left. A report no root explains is a group of its own, rooted
 // at itself.
 func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 	if len(ls.Reporting) == 0 {
@@ -60,7 +64,11 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 	if maxWindow <= 0 {
 		maxWindow = 24 * time.Hour
 	}
-	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: diagnose.StatusHosts(g), Rates: opts.Rates}
+	hosts := opts.StatusHosts
+	if hosts == nil {
+		hosts = diagnose.StatusHosts(g)
+	}
+	in := diagnose.Input{To: ls.At, From: ls.At.Add(-minWindow), StatusHosts: hosts, Rates: opts.Rates}
 	report := map[string]live.Report{}
 	for _, r := range ls.Reporting {
 		report[r.Node] = r
@@ -97,7 +105,10 @@ func Analyze(g *graph.Graph, ls *live.State, opts AnalyzeOptions) []Group {
 			remaining = append(remaining, r.Node)
 		}
 	}
-	pred := diagnose.NewPredictor(g)
+	pred := opts.Predictor
+	if pred == nil {
+		pred = diagnose.NewPredictor(g)
+	}
 	mentions := opts.Mentions
 	if mentions == nil {
 		mentions = mention.FromGraph(g)

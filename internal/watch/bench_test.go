@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/depgraph/depgraph/internal/blast"
+	"github.com/depgraph/depgraph/internal/diagnose"
 	"github.com/depgraph/depgraph/internal/feed"
 	"github.com/depgraph/depgraph/internal/live"
 	"github.com/depgraph/depgraph/internal/mention"
@@ -49,11 +50,12 @@ func BenchmarkCycle(b *testing.B) {
 					add(i)
 				}
 			}
-			// The index of names, as a watch builds it once.
-			mentions := mention.FromGraph(g)
+			// The diagnosis's indexes of the graph, as a watch builds them
+			// once.
+			opts := AnalyzeOptions{Mentions: mention.FromGraph(g), Predictor: diagnose.NewPredictor(g), StatusHosts: diagnose.StatusHosts(g)}
 			var groups []Group
 			for b.Loop() {
-				groups = Analyze(g, ls, AnalyzeOptions{Mentions: mentions})
+				groups = Analyze(g, ls, opts)
 				var st State
 				st.Step(Cycle{At: at, Groups: groups})
 			}
