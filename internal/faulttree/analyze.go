@@ -151,21 +151,24 @@ func Analyze(ctx context.Context, b *Builder, top Ref, opts Options) (*Result, e
 	if limit <= 0 {
 		limit = DefaultNodeLimit
 	}
+	var m *Model
 	if limit > firstTryNodes {
-		m, err := CompileOrder(b, OrderEventsFirst, top)
+		first, err := CompileOrder(b, OrderEventsFirst, top)
 		if err != nil {
 			return nil, err
 		}
-		first := opts
-		first.NodeLimit = firstTryNodes
-		res, err := m.Analyze(ctx, top, first)
+		try := opts
+		try.NodeLimit = firstTryNodes
+		res, err := first.Analyze(ctx, top, try)
 		if !IsNodeLimit(err) {
 			return res, err
 		}
-	}
-	m, err := CompileOrder(b, OrderDepthFirst, top)
-	if err != nil {
-		return nil, err
+		m = first.withOrder(OrderDepthFirst) // preprocessed once
+	} else {
+		var err error
+		if m, err = CompileOrder(b, OrderDepthFirst, top); err != nil {
+			return nil, err
+		}
 	}
 	res, err := m.Analyze(ctx, top, opts)
 	if IsNodeLimit(err) && opts.Expansion && opts.MaxOrder >= 1 {

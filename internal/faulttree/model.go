@@ -29,6 +29,7 @@ type Model struct {
 	srcNodes int
 	ib       *Builder // internal, coalesced graph; event indices equal src's
 	tops     map[Ref]Ref
+	itops    []Ref // the tops given to Compile, in ib
 	order    VariableOrder
 
 	isModule   []bool
@@ -114,7 +115,7 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 	}
 	m := &Model{src: b, srcNodes: len(b.nodes), tops: map[Ref]Ref{}, order: order}
 	ib, itops := preprocess(b, tops)
-	m.ib = ib
+	m.ib, m.itops = ib, itops
 	for i, t := range tops {
 		r := itops[i]
 		if t.Negated() {
@@ -122,8 +123,24 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 		}
 		m.tops[t.Regular()] = r
 	}
-	m.analyseStructure(itops)
+	m.findModules()
+	m.orderLevels()
+	m.newDiagrams()
+	return m, nil
+}
 
+// withOrder returns a Model of the same preprocessed graph and modules
+// under another variable order, with diagrams of its own: what
+// CompileOrder would return, without preprocessing again.
+func (m *Model) withOrder(order VariableOrder) *Model {
+	o := &Model{src: m.src, srcNodes: m.srcNodes, ib: m.ib, tops: m.tops, itops: m.itops, order: order, isModule: m.isModule, modCount: m.modCount}
+	o.orderLevels()
+	o.newDiagrams()
+	return o
+}
+
+// newDiagrams gives the Model empty diagrams and memo tables.
+func (m *Model) newDiagrams() {
 	m.bud.limit = DefaultNodeLimit
 	m.bud.used = func() int { return len(m.bdd.nodes) + len(m.zdd.nodes) }
 	m.bdd = newBDD(&m.bud)
@@ -133,15 +150,12 @@ func CompileOrder(b *Builder, order VariableOrder, tops ...Ref) (*Model, error) 
 	m.minOrd = map[uint32]int32{}
 	m.conv = map[uint64]convResult{}
 	m.zMaxP = map[uint32]float64{}
-	return m, nil
 }
 
-// analyseStructure finds modules and fixes the variable order.
-func (m *Model) analyseStructure(tops []Ref) {
-	nodes := m.ib.nodes
-	n := len(nodes)
-	d := dates(m.ib, tops)
-	parents := parentCounts(m.ib, tops)
+// findModules finds the modules of the preprocessed graph.
+func (m *Model) findModules() {
+	n := len(m.ib.nodes)
+	d := dates(m.ib, m.itops)
 	m.isModule = make([]bool, n)
 	for id := range n {
 		if d.first[id] != 0 && d.isModule(m.ib, uint32(id)) {
@@ -149,8 +163,13 @@ func (m *Model) analyseStructure(tops []Ref) {
 			m.modCount++
 		}
 	}
+}
 
-	m.levels = variableOrder(m.ib, tops, m.isModule, parents, m.order)
+// orderLevels fixes the variable order: the levels of events and module
+// proxies.
+func (m *Model) orderLevels() {
+	n := len(m.ib.nodes)
+	m.levels = variableOrder(m.ib, m.itops, m.isModule, parentCounts(m.ib, m.itops), m.order)
 	m.proxyLevel = make([]int32, n)
 	for i := range m.proxyLevel {
 		m.proxyLevel[i] = -1

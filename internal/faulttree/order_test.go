@@ -1,6 +1,7 @@
 package faulttree
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -118,5 +119,40 @@ func TestVariableOrderKeepsModulesContiguous(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no module checked")
+	}
+}
+
+// TestWithOrder: a Model re-ordered from another gives what compiling
+// under that order gives (same levels, same analysis), without
+// preprocessing again.
+func TestWithOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	for i := range 50 {
+		b := NewBuilder()
+		top := randomTree(rng, b, 5+rng.IntN(20), 5+rng.IntN(30), i%2 == 1)
+		want, err := CompileOrder(b, OrderDepthFirst, top)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := CompileOrder(b, OrderEventsFirst, top)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := first.withOrder(OrderDepthFirst)
+		if !slices.Equal(want.levels, got.levels) || !slices.Equal(want.evLevel, got.evLevel) || !slices.Equal(want.proxyLevel, got.proxyLevel) {
+			t.Fatalf("tree %d: levels differ", i)
+		}
+		opts := Options{MaxOrder: 4, Probability: true, MaxSets: 100}
+		wr, err := want.Analyze(context.Background(), top, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gr, err := got.Analyze(context.Background(), top, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wr.Count.Cmp(gr.Count) != 0 || !slices.EqualFunc(wr.Sets, gr.Sets, slices.Equal[[]int]) || wr.Probability != gr.Probability {
+			t.Fatalf("tree %d: compiled %v %v %v, re-ordered %v %v %v", i, wr.Count, wr.Sets, wr.Probability, gr.Count, gr.Sets, gr.Probability)
+		}
 	}
 }
